@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseSourcesConfig } from './sources-config.js';
+
+const yaml = `
+sources:
+  - name: orders
+    provider: hmac-sha256
+    secrets: [ORDERS_SECRET]
+  - name: payments
+    provider: standard-webhooks
+    secrets: [PAYMENTS_SECRET, PAYMENTS_SECRET_OLD]
+    toleranceSeconds: 60
+    entity: { id: data.id, status: data.status }
+    statuses:
+      ranks: { pending: 1, paid: 2 }
+      terminal: [paid]
+`;
+
+describe('parseSourcesConfig', () => {
+  it('resolves every source with its secrets and defaults', () => {
+    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c\n' });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const payments = result.config.sources.get('payments');
+    expect(payments?.scheme.name).toBe('standard-webhooks');
+    expect(payments?.secrets).toEqual([
+      { index: 0, value: 'b' },
+      { index: 1, value: 'c' },
+    ]);
+    expect(payments?.toleranceSeconds).toBe(60);
+    expect(result.config.sources.get('orders')?.toleranceSeconds).toBe(300);
+    expect(result.config.sources.get('orders')?.eventTypePath).toBe('type');
+  });
+
+  it('names the source and secret whose env var is unset', () => {
+    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET_OLD: 'c' });
+    expect(result).toEqual({ ok: false, problems: ['sources[1].secrets[0]: env var PAYMENTS_SECRET is not set'] });
+  });
+
+  it('names the path of an invalid field', () => {
+    const result = parseSourcesConfig(yaml.replace('provider: hmac-sha256', 'provider: carrier-pigeon'), {});
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems[0]).toMatch(/^sources\[0\]\.provider: /);
+  });
+
+  it('accepts JSON as well as YAML', () => {
+    const json = JSON.stringify({ sources: [{ name: 'x', provider: 'hmac-sha256', secrets: ['X'] }] });
+    expect(parseSourcesConfig(json, { X: 'x' }).ok).toBe(true);
+  });
+
+  it.each([
+    ['a terminal status without a rank', yaml.replace('terminal: [paid]', 'terminal: [refunded]'), 'sources[1].statuses.terminal[0]'],
+    ['an entity without statuses', yaml.replace(/ {4}statuses:\n.*\n.*\n/, ''), 'sources[1].statuses'],
+    ['an unknown key', yaml.replace('toleranceSeconds: 60', 'tolerance: 60'), 'sources[1]'],
+    ['a duplicate name', yaml.replace('name: payments', 'name: orders'), 'sources[1].name'],
+    ['a route-unsafe name', yaml.replace('name: orders', 'name: Orders/1'), 'sources[0].name'],
+  ])('rejects %s', (_name, text, path) => {
+    const result = parseSourcesConfig(text, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c' });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
+  });
+
+  it('rejects text that is not YAML', () => {
+    expect(parseSourcesConfig('sources: [', {}).ok).toBe(false);
+  });
+});

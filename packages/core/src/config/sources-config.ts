@@ -1,0 +1,82 @@
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import type { Secret, SignatureScheme } from '../signatures/index.js';
+import { signatureSchemes } from '../signatures/index.js';
+import type { StatusRules } from '../status/transition.js';
+import { type SourceDefinition, sourcesFileSchema } from './schema.js';
+
+/** A source ready to verify deliveries: its definition with secrets resolved and scheme chosen. */
+export interface SourceConfig {
+  readonly name: string;
+  readonly scheme: SignatureScheme;
+  readonly secrets: readonly Secret[];
+  readonly toleranceSeconds: number;
+  readonly eventIdPaths: readonly string[];
+  readonly eventTypePath: string;
+  readonly contentHashDedupe: boolean;
+  readonly entity?: { readonly id: string; readonly status: string };
+  readonly statuses?: StatusRules;
+}
+
+export interface SourcesConfig {
+  readonly sources: ReadonlyMap<string, SourceConfig>;
+}
+
+export type ParseConfigResult = { ok: true; config: SourcesConfig } | { ok: false; problems: string[] };
+
+/** `['sources', 1, 'secrets', 0]` → `sources[1].secrets[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path) || '(file)'}: ${issue.message}`);
+}
+
+function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.ProcessEnv, problems: string[]): SourceConfig {
+  const secrets: Secret[] = [];
+  definition.secrets.forEach((name, secretIndex) => {
+    // Trimmed: a trailing newline from `echo secret > file` must not silently break every signature.
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') {
+      problems.push(`sources[${index}].secrets[${secretIndex}]: env var ${name} is not set`);
+    } else {
+      secrets.push({ index: secretIndex, value });
+    }
+  });
+  return {
+    name: definition.name,
+    scheme: signatureSchemes[definition.provider],
+    secrets,
+    toleranceSeconds: definition.toleranceSeconds,
+    eventIdPaths: definition.eventIdPaths,
+    eventTypePath: definition.eventTypePath,
+    contentHashDedupe: definition.dedupe.contentHash,
+    ...(definition.entity && { entity: definition.entity }),
+    ...(definition.statuses && { statuses: definition.statuses }),
+  };
+}
+
+/** Validates a parsed sources file and resolves each source's secrets from `env`. */
+export function resolveSourcesConfig(raw: unknown, env: NodeJS.ProcessEnv): ParseConfigResult {
+  const parsed = sourcesFileSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error) };
+  const problems: string[] = [];
+  const sources = new Map(
+    parsed.data.sources.map((definition, index) => [definition.name, resolveSource(definition, index, env, problems)]),
+  );
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { sources } };
+}
+
+/** Parses the text of a sources file (YAML, of which JSON is a subset) and resolves it. */
+export function parseSourcesConfig(text: string, env: NodeJS.ProcessEnv): ParseConfigResult {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    return { ok: false, problems: [`(file): not valid YAML or JSON: ${(error as Error).message}`] };
+  }
+  return resolveSourcesConfig(raw, env);
+}

@@ -1,0 +1,121 @@
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { parseSourcesConfig, type SourceConfig } from '../config/sources-config.js';
+import { signHmacSha256 } from '../signatures/hmac-sha256.js';
+import { prepareEvent } from './prepare-event.js';
+
+const NOW_MS = 1_760_000_000_000;
+const NOW = NOW_MS / 1000;
+const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+function sources(): Map<string, SourceConfig> {
+  const result = parseSourcesConfig(
+    `
+sources:
+  - name: generic
+    provider: hmac-sha256
+    secrets: [GENERIC_SECRET]
+    eventIdPaths: [meta.id]
+    entity: { id: data.id, status: data.status }
+    statuses: { ranks: { pending: 1, done: 2 }, terminal: [done] }
+  - name: hashed
+    provider: hmac-sha256
+    secrets: [GENERIC_SECRET]
+    dedupe: { contentHash: true }
+  - name: sw
+    provider: standard-webhooks
+    secrets: [SW_SECRET]
+`,
+    { GENERIC_SECRET: 'topsecret', SW_SECRET },
+  );
+  if (!result.ok) throw new Error(result.problems.join());
+  return result.config.sources as Map<string, SourceConfig>;
+}
+
+function generic(body: string, headers: Record<string, string> = {}) {
+  const raw = Buffer.from(body);
+  return {
+    headers: {
+      'x-timestamp': String(NOW),
+      'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}`,
+      'content-type': 'application/json',
+      authorization: 'Bearer nope',
+      ...headers,
+    },
+    rawBody: raw,
+    receivedAt: NOW_MS,
+  };
+}
+
+const source = (name: string) => sources().get(name) as SourceConfig;
+
+describe('prepareEvent', () => {
+  it('extracts id, type, entity and status, and keeps the raw body byte-exact', () => {
+    const body = '{ "type": "job.updated", "data": {"id": "job_1", "status": "pending"} }';
+    const result = prepareEvent(source('generic'), generic(body, { 'x-event-id': 'evt_9' }));
+    expect(result).toMatchObject({
+      ok: true,
+      event: { source: 'generic', eventId: 'evt_9', eventType: 'job.updated', entityId: 'job_1', status: 'pending', rawBody: body },
+    });
+  });
+
+  it('drops signature and credential headers from what it stores', () => {
+    const result = prepareEvent(source('generic'), generic('{"meta":{"id":"e"}}'));
+    expect(result.ok && result.event.headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
+  });
+
+  it('falls back to the configured body path for the event id', () => {
+    const result = prepareEvent(source('generic'), generic('{"meta":{"id":"from-body"}}'));
+    expect(result.ok && result.event.eventId).toBe('from-body');
+  });
+
+  it('uses a SHA-256 of the raw body when the source opts in', () => {
+    const a = prepareEvent(source('hashed'), generic('{"a":1}'));
+    const b = prepareEvent(source('hashed'), generic('{"a":2}'));
+    expect(a.ok && a.event.eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(a.ok && b.ok && a.event.eventId !== b.event.eventId).toBe(true);
+  });
+
+  it('answers missing_event_id when nothing names the event', () => {
+    expect(prepareEvent(source('generic'), generic('{"data":{}}'))).toMatchObject({ ok: false, status: 400, code: 'missing_event_id' });
+  });
+
+  it.each(['not json', '[1,2]', 'null', '"text"', ''])('answers malformed_body for %j', (body) => {
+    expect(prepareEvent(source('generic'), generic(body, { 'x-event-id': 'e' }))).toMatchObject({
+      ok: false,
+      status: 400,
+      code: 'malformed_body',
+    });
+  });
+
+  it('answers malformed_body for invalid UTF-8 rather than storing altered bytes', () => {
+    const raw = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const delivery = {
+      headers: { 'x-event-id': 'e', 'x-timestamp': String(NOW), 'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}` },
+      rawBody: raw,
+      receivedAt: NOW_MS,
+    };
+    expect(prepareEvent(source('generic'), delivery)).toMatchObject({ ok: false, code: 'malformed_body' });
+  });
+
+  it('checks the signature before looking at the body', () => {
+    const delivery = generic('not json');
+    expect(prepareEvent(source('generic'), { ...delivery, rawBody: Buffer.from('still not json') })).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'invalid_signature',
+    });
+  });
+
+  it('takes the Standard Webhooks id from webhook-id', () => {
+    const body = '{"type":"invoice.paid"}';
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(NOW),
+      'webhook-signature': new Webhook(SW_SECRET).sign('msg_1', new Date(NOW_MS), body),
+    };
+    const result = prepareEvent(source('sw'), { headers, rawBody: Buffer.from(body), receivedAt: NOW_MS });
+    expect(result).toMatchObject({ ok: true, event: { eventId: 'msg_1', eventType: 'invoice.paid', headers: { 'webhook-id': 'msg_1' } } });
+    expect(result.ok && 'webhook-signature' in result.event.headers).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+import { createHmac } from 'node:crypto';
+import { headerValue } from '../headers.js';
+import { bytesEqual, parseUnixSeconds, withinTolerance } from './compare.js';
+import type { SignatureScheme, VerifyInput, VerifyResult } from './scheme.js';
+
+const SECRET_PREFIX = 'whsec_';
+
+/** Standard Webhooks secrets are base64 key bytes, optionally behind a `whsec_` prefix. */
+export function standardWebhooksKey(secret: string): Buffer {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  return Buffer.from(encoded, 'base64');
+}
+
+function sign(key: Buffer, id: string, timestamp: string, rawBody: Buffer): Buffer {
+  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest();
+}
+
+/** The `v1,<base64>` entries of a space-separated signature header; other versions are ignored. */
+function v1Signatures(header: string): Buffer[] {
+  return header
+    .split(' ')
+    .filter((entry) => entry.startsWith('v1,'))
+    .map((entry) => Buffer.from(entry.slice(3), 'base64'));
+}
+
+/** Standard Webhooks (also what Svix sends): `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
+export const standardWebhooksScheme: SignatureScheme = {
+  name: 'standard-webhooks',
+  signatureHeaders: ['webhook-signature'],
+  eventIdHeader: 'webhook-id',
+  verify(input: VerifyInput): VerifyResult {
+    const id = headerValue(input.headers, 'webhook-id');
+    const timestampHeader = headerValue(input.headers, 'webhook-timestamp');
+    const header = headerValue(input.headers, 'webhook-signature');
+    if (id === undefined || timestampHeader === undefined || header === undefined) {
+      return { ok: false, reason: 'missing_signature' };
+    }
+    const timestamp = parseUnixSeconds(timestampHeader);
+    const given = v1Signatures(header);
+    if (timestamp === undefined || given.length === 0) return { ok: false, reason: 'invalid_signature' };
+    const match = input.secrets.find((secret) => {
+      const expected = sign(standardWebhooksKey(secret.value), id, timestampHeader, input.rawBody);
+      return given.some((signature) => bytesEqual(signature, expected));
+    });
+    if (match === undefined) return { ok: false, reason: 'invalid_signature' };
+    if (!withinTolerance(timestamp, input.nowSeconds, input.toleranceSeconds)) {
+      return { ok: false, reason: 'timestamp_out_of_tolerance' };
+    }
+    return { ok: true, secretIndex: match.index };
+  },
+};
