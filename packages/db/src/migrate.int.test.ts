@@ -1,0 +1,49 @@
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateDatabase } from './migrate.js';
+import { createTestDatabase, type TestDatabase } from './testing.js';
+
+const created: TestDatabase[] = [];
+
+async function freshUnmigrated(): Promise<TestDatabase> {
+  const database = await createTestDatabase({ migrate: false });
+  created.push(database);
+  return database;
+}
+
+async function tables(url: string): Promise<string[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ table_name: string }[]>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`;
+    return rows.map((row) => row.table_name);
+  } finally {
+    await sql.end();
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(created.map((database) => database.drop()));
+});
+
+describe('migrateDatabase', () => {
+  it('creates a missing database and its tables', async () => {
+    const { url } = await freshUnmigrated();
+    await migrateDatabase(url);
+    expect(await tables(url)).toEqual(['entity_states', 'webhook_events']);
+  });
+
+  it('succeeds when run twice', async () => {
+    const { url } = await freshUnmigrated();
+    await migrateDatabase(url);
+    await expect(migrateDatabase(url)).resolves.toBeUndefined();
+    expect(await tables(url)).toEqual(['entity_states', 'webhook_events']);
+  });
+
+  it('succeeds when four runs race on a missing database', async () => {
+    const { url } = await freshUnmigrated();
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => migrateDatabase(url)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await tables(url)).toEqual(['entity_states', 'webhook_events']);
+  });
+});
