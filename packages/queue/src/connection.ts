@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+
+export interface ProducerConnectionOptions {
+  /** Upper bound for one Redis command; past it the ingester answers 503. */
+  readonly commandTimeoutMs?: number;
+}
+
+// Reconnect quickly and forever: the ingester keeps answering 503 until Redis is back.
+const retryStrategy = (times: number) => Math.min(times * 100, 2000);
+
+/**
+ * The ingester's connection: commands fail at once while Redis is unreachable instead of
+ * queueing in memory, so no delivery is acknowledged that is not durably in Redis.
+ */
+export function createProducerConnection(url: string, options: ProducerConnectionOptions = {}): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+    connectTimeout: 2000,
+    retryStrategy,
+  });
+}
+
+/** The worker's connection: blocking commands need `maxRetriesPerRequest: null` (BullMQ requires it). */
+export function createWorkerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy });
+}

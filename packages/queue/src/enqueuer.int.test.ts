@@ -1,0 +1,74 @@
+import type { IncomingEvent } from '@hookline/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProducerConnection } from './connection.js';
+import { createEnqueuer, QueueUnavailableError } from './enqueuer.js';
+import { createEventQueue, type EventQueue } from './event-queue.js';
+import { removePrefix, testPrefix, testRedisUrl } from './testing.js';
+
+const prefix = testPrefix();
+let connection: Redis;
+let queue: EventQueue;
+
+function event(eventId: string): IncomingEvent {
+  return {
+    source: 'orders',
+    eventId,
+    eventType: 'order.paid',
+    entityId: null,
+    status: null,
+    rawBody: '{}',
+    headers: {},
+    receivedAt: Date.now(),
+  };
+}
+
+beforeAll(() => {
+  connection = createProducerConnection(testRedisUrl());
+  queue = createEventQueue(connection, { prefix });
+});
+
+afterAll(async () => {
+  await queue.close();
+  const cleaner = new Redis(testRedisUrl());
+  await removePrefix(cleaner, prefix);
+  await cleaner.quit();
+  await connection.quit();
+});
+
+describe('enqueuer', () => {
+  it('accepts a new event and answers duplicate for the same id while its job is retained', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    expect(await enqueuer.enqueue(event('evt_a'))).toBe('accepted');
+    expect(await enqueuer.enqueue(event('evt_a'))).toBe('duplicate');
+    expect(await queue.getJobCounts('waiting')).toMatchObject({ waiting: 1 });
+  });
+
+  it('accepts exactly one of 50 concurrent deliveries of one event, and queues one job', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => enqueuer.enqueue(event('evt_burst'))));
+    expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(49);
+    const job = await queue.getJob('orders/evt_burst');
+    expect(job?.data.eventId).toBe('evt_burst');
+  });
+
+  it('enqueues event ids BullMQ would reject as job ids (digits only, colons)', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    expect(await enqueuer.enqueue(event('12345'))).toBe('accepted');
+    expect(await enqueuer.enqueue(event('urn:evt:1'))).toBe('accepted');
+  });
+
+  it('fails fast with QueueUnavailableError when Redis is unreachable', async () => {
+    const dead = createProducerConnection('redis://127.0.0.1:1');
+    dead.on('error', () => {});
+    const deadQueue = createEventQueue(dead, { prefix });
+    deadQueue.on('error', () => {});
+    const enqueuer = createEnqueuer(deadQueue, dead, { timeoutMs: 500 });
+    const started = Date.now();
+    await expect(enqueuer.enqueue(event('evt_down'))).rejects.toBeInstanceOf(QueueUnavailableError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await enqueuer.isReady()).toBe(false);
+    dead.disconnect();
+  });
+});

@@ -1,0 +1,18 @@
+export { createProducerConnection, createWorkerConnection, type ProducerConnectionOptions } from './connection.js';
+export {
+  createEnqueuer,
+  type EnqueueOutcome,
+  type Enqueuer,
+  type EnqueuerOptions,
+  QueueUnavailableError,
+} from './enqueuer.js';
+export { type EventJob, eventJobSchema } from './event-job.js';
+export {
+  BACKOFF_TYPE,
+  createEventQueue,
+  defaultQueueOptions,
+  EVENTS_QUEUE,
+  type EventQueue,
+  type EventQueueOptions,
+  type Retention,
+} from './event-queue.js';
