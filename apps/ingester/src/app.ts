@@ -1,0 +1,35 @@
+import type { SourcesConfig } from '@hookline/core';
+import type { Enqueuer } from '@hookline/queue';
+import type { Logger } from '@hookline/runtime';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { installErrorHandlers } from './error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { webhookRoutes } from './routes/webhooks.js';
+
+export interface IngesterDeps {
+  readonly config: SourcesConfig;
+  readonly enqueuer: Enqueuer;
+  readonly logger: Logger;
+  /** Largest body accepted, in bytes (413 above it). */
+  readonly bodyLimit?: number;
+  readonly now?: () => number;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The ingester's HTTP app, not yet listening: tests call `inject` on it. */
+export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's default generic types.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // One log line per request would cost more than the ingest itself; outcomes are logged instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    return503OnClosing: true,
+  });
+  installErrorHandlers(app);
+  await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
+  await app.register(webhookRoutes, { config: deps.config, enqueuer: deps.enqueuer, bodyLimit, now: deps.now ?? Date.now });
+  return app;
+}

@@ -1,0 +1,2 @@
+export { buildApp, DEFAULT_BODY_LIMIT, type IngesterDeps } from './app.js';
+export { HttpError } from './http-error.js';

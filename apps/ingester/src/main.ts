@@ -1,0 +1,24 @@
+import { createEnqueuer, createEventQueue, createProducerConnection } from '@hookline/queue';
+import { loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import { buildApp } from './app.js';
+import { ingesterEnv } from './env.js';
+
+await runMain('ingester', process.env, async (log) => {
+  const env = parseEnv(ingesterEnv, process.env);
+  const config = loadSourcesConfig(env.HOOKLINE_CONFIG, process.env);
+  const connection = createProducerConnection(env.REDIS_URL, { commandTimeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX });
+  queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+  const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
+  const app = await buildApp({ config, enqueuer, logger: log, bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES });
+
+  onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+    // Stop accepting, let in-flight deliveries finish their enqueue, then drop Redis.
+    await app.close();
+    await queue.close();
+    await connection.quit();
+  });
+  await app.listen({ port: env.PORT, host: env.HOST });
+  log.info({ sources: [...config.sources.keys()] }, 'ingester ready');
+});

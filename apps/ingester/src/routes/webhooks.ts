@@ -1,0 +1,38 @@
+import { prepareEvent, type SourcesConfig } from '@hookline/core';
+import type { Enqueuer } from '@hookline/queue';
+import type { FastifyPluginAsync } from 'fastify';
+import { HttpError } from '../http-error.js';
+
+export interface WebhookRoutesOptions {
+  readonly config: SourcesConfig;
+  readonly enqueuer: Enqueuer;
+  readonly bodyLimit: number;
+  readonly now: () => number;
+}
+
+/** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  // Every content type is kept as the exact bytes received: verification must see what the
+  // sender signed, and JSON is parsed only after it passed. Scoped to this plugin.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  app.post<{ Params: { source: string } }>('/webhooks/:source', async (request) => {
+    const source = options.config.sources.get(request.params.source);
+    if (source === undefined) {
+      throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
+    }
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const prepared = prepareEvent(source, { headers: request.headers, rawBody, receivedAt: options.now() });
+    if (!prepared.ok) {
+      request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
+      throw new HttpError(prepared.status, prepared.code, prepared.message);
+    }
+    const { event } = prepared;
+    const outcome = await options.enqueuer.enqueue(event);
+    request.log.debug({ source: source.name, eventId: event.eventId, outcome }, 'delivery acknowledged');
+    return { status: outcome, source: source.name, eventId: event.eventId };
+  });
+};

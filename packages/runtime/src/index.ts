@@ -1,0 +1,5 @@
+export { ConfigError } from './config-error.js';
+export { commonEnv, parseEnv } from './env.js';
+export { onShutdown, runMain } from './lifecycle.js';
+export { loadSourcesConfig } from './load-sources.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';

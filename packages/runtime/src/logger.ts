@@ -1,0 +1,34 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+// Signature and credential headers wherever a request or its headers are logged, and any
+// field named like a secret. Raw bodies are never logged at all.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-signature"]',
+  'req.headers["webhook-signature"]',
+  'headers.authorization',
+  'headers["x-signature"]',
+  'headers["webhook-signature"]',
+  'secret',
+  'secrets',
+  '*.secret',
+  '*.secrets',
+];
+
+export interface LoggerOptions {
+  readonly name: string;
+  readonly level?: string;
+  /** Where lines go; tests pass a stream to capture them. Defaults to stdout. */
+  readonly destination?: DestinationStream;
+}
+
+/** A structured logger for one role. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    { name: options.name, level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    options.destination,
+  );
+}
+
+export type { Logger } from 'pino';
