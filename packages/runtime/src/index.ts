@@ -1,5 +1,6 @@
 export { ConfigError } from './config-error.js';
 export { commonEnv, parseEnv } from './env.js';
+export { type HealthRoutesOptions, healthRoutes } from './health-routes.js';
 export { onShutdown, runMain } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';

@@ -1,0 +1,23 @@
+/** SQLSTATE classes for data that can never be stored as sent (22: data exception, 23: constraint). */
+const PERMANENT_CLASSES = ['22', '23'];
+
+function sqlState(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** True when retrying cannot help: the event itself is what Postgres refuses. */
+export function isPermanentFailure(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && PERMANENT_CLASSES.includes(state.slice(0, 2));
+}
+
+/** The innermost message, which for a database error is Postgres's own words. */
+export function failureMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let current = error; current instanceof Error; current = current.cause) message = current.message;
+  return message.slice(0, 2000);
+}

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '@hookline/db';
+import { healthRoutes, type Logger } from '@hookline/runtime';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+
+const CHECK_TIMEOUT_MS = 1000;
+
+function within<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+/** `/healthz` and `/readyz` (Redis and Postgres both answer) on the worker's own port. */
+export async function buildHealthServer(deps: { db: Database; connection: Redis; logger: Logger }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  await app.register(healthRoutes, {
+    isReady: async () => {
+      try {
+        await within(Promise.all([deps.connection.ping(), deps.db.execute(sql`select 1`)]));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+import { createDatabase } from '@hookline/db';
+import { createWorkerConnection } from '@hookline/queue';
+import { loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import { workerEnv } from './env.js';
+import { buildHealthServer } from './health-server.js';
+import { buildWorker } from './worker.js';
+
+await runMain('worker', process.env, async (log) => {
+  const env = parseEnv(workerEnv, process.env);
+  const config = loadSourcesConfig(env.HOOKLINE_CONFIG, process.env);
+  // One connection per concurrent job, plus one for health checks.
+  const database = createDatabase(env.DATABASE_URL, { maxConnections: env.WORKER_CONCURRENCY + 1, applicationName: 'hookline-worker' });
+  const connection = createWorkerConnection(env.REDIS_URL);
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+
+  const worker = buildWorker({
+    db: database.db,
+    config,
+    logger: log,
+    connection,
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY,
+    backoff: { baseMs: env.HOOKLINE_RETRY_BASE_MS, capMs: env.HOOKLINE_RETRY_CAP_MS },
+    lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
+  });
+  const health = await buildHealthServer({ db: database.db, connection, logger: log });
+
+  onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+    // Order matters: stop taking jobs and finish active ones before their database goes away.
+    await worker.close();
+    await health.close();
+    await database.close();
+    await connection.quit();
+  });
+  await health.listen({ port: env.PORT, host: env.HOST });
+  log.info({ concurrency: env.WORKER_CONCURRENCY, sources: [...config.sources.keys()] }, 'worker ready');
+});

@@ -1,0 +1,38 @@
+import { recordFailedAttempt } from '@hookline/db';
+import { type EventJob, eventJobSchema } from '@hookline/queue';
+import type { Logger } from '@hookline/runtime';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { failureMessage, isPermanentFailure } from './failure.js';
+import { type ProcessDeps, type ProcessOutcome, processEvent } from './process-event.js';
+
+export interface ProcessorDeps extends ProcessDeps {
+  readonly logger: Logger;
+}
+
+/** The BullMQ adapter around `processEvent`: validation, failure records, retry or not. */
+export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promise<ProcessOutcome> {
+  return async (job) => {
+    const parsed = eventJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      deps.logger.error({ jobId: job.id }, 'job data is not an event; failing it without retries');
+      throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+    }
+    const event = parsed.data;
+    try {
+      const outcome = await processEvent(deps, event);
+      deps.logger.debug({ source: event.source, eventId: event.eventId, outcome }, 'event processed');
+      return outcome;
+    } catch (error) {
+      const message = failureMessage(error);
+      const permanent = isPermanentFailure(error);
+      deps.logger.warn(
+        { source: event.source, eventId: event.eventId, attempt: job.attemptsMade + 1, permanent, err: message },
+        'event processing failed',
+      );
+      // Best effort: with Postgres down this fails too, and the job's own record suffices.
+      await recordFailedAttempt(deps.db, event, message).catch(() => {});
+      if (permanent) throw new UnrecoverableError(message);
+      throw error;
+    }
+  };
+}

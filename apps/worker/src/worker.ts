@@ -1,0 +1,40 @@
+import { type BackoffPolicy, retryDelayMs } from '@hookline/core';
+import { BACKOFF_TYPE, EVENTS_QUEUE, type EventJob } from '@hookline/queue';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ProcessOutcome } from './process-event.js';
+import { type ProcessorDeps, toProcessor } from './processor.js';
+
+export interface WorkerDeps extends ProcessorDeps {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly backoff: BackoffPolicy;
+  /** How long a job's lock lasts before another worker may take it as stalled. */
+  readonly lockDurationMs?: number;
+}
+
+export type EventWorker = Worker<EventJob, ProcessOutcome>;
+
+/** The events worker, already running. `close()` stops taking jobs and waits for active ones. */
+export function buildWorker(deps: WorkerDeps): EventWorker {
+  const worker = new Worker<EventJob, ProcessOutcome>(EVENTS_QUEUE, toProcessor(deps), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency,
+    ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs }),
+    settings: {
+      backoffStrategy: (attemptsMade, type) => {
+        if (type !== BACKOFF_TYPE) throw new Error(`unknown backoff type ${type}`);
+        return retryDelayMs(attemptsMade, deps.backoff);
+      },
+    },
+  });
+  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      deps.logger.error({ jobId: job.id, err: err.message }, 'event failed for good; kept in the failed set');
+    }
+  });
+  return worker;
+}
