@@ -31,7 +31,10 @@ function plan(seed: number): { deliveries: Delivery[]; expected: Map<string, str
     const entityId = `entity-${entity}`;
     const chosen = STATUSES.filter(() => next() < 0.6);
     const statuses = chosen.length > 0 ? chosen : ['running'];
-    expected.set(entityId, statuses.reduce((best, status) => ((RANKS[status] ?? 0) > (RANKS[best] ?? 0) ? status : best)));
+    expected.set(
+      entityId,
+      statuses.reduce((best, status) => ((RANKS[status] ?? 0) > (RANKS[best] ?? 0) ? status : best)),
+    );
     for (const status of statuses) {
       const delivery = { eventId: `${entityId}-${status}`, entityId, status };
       deliveries.push(delivery, delivery);
@@ -59,7 +62,9 @@ async function deliverAll(deliveries: Delivery[]): Promise<void> {
   for (let i = 0; i < deliveries.length; i += 50) {
     const batch = deliveries.slice(i, i + 50);
     const responses = await Promise.all(
-      batch.map((delivery) => pipeline.ingester.inject(signedDelivery(delivery.eventId, jobBody(delivery.entityId, delivery.status)))),
+      batch.map((delivery) =>
+        pipeline.ingester.inject(signedDelivery(delivery.eventId, jobBody(delivery.entityId, delivery.status))),
+      ),
     );
     expect(responses.every((response) => response.statusCode === 200)).toBe(true);
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSourcesConfig, signHmacSha256, type SourcesConfig } from '@hookline/core';
+import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { buildApp } from '@hookline/ingester';
 import {

@@ -38,7 +38,13 @@ describe('a signed delivery, end to end', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'accepted', source: 'jobs', eventId: 'evt-1' });
     const row = await processed('evt-1');
-    expect(row).toMatchObject({ source: 'jobs', eventType: 'job.updated', entityId: 'job-1', status: 'running', transition: 'applied' });
+    expect(row).toMatchObject({
+      source: 'jobs',
+      eventType: 'job.updated',
+      entityId: 'job-1',
+      status: 'running',
+      transition: 'applied',
+    });
     expect(row.rawBody).toBe(body);
     expect(row.headers).not.toHaveProperty('x-signature');
     expect(await entity('job-1')).toMatchObject({ status: 'running', statusRank: 2, lastEventId: 'evt-1' });
@@ -55,10 +61,7 @@ describe('the duplicate-webhook race', () => {
     expect(statuses.filter((status) => status === 'accepted')).toHaveLength(1);
     await processed('evt-race');
     expect(await events('evt-race')).toHaveLength(1);
-    const applied = await pipeline.database.client.db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.entityId, 'job-race'));
+    const applied = await pipeline.database.client.db.select().from(webhookEvents).where(eq(webhookEvents.entityId, 'job-race'));
     expect(applied.filter((row) => row.transition === 'applied')).toHaveLength(1);
   });
 

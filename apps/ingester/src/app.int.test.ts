@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { parseSourcesConfig, signHmacSha256, type SourcesConfig } from '@hookline/core';
+import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
 import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';

@@ -1,9 +1,9 @@
 import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
+import { healthRoutes } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { installErrorHandlers } from './error-handler.js';
-import { healthRoutes } from '@hookline/runtime';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface IngesterDeps {

@@ -6,7 +6,11 @@ export const workerEnv = commonEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(20),
   HOOKLINE_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
-  HOOKLINE_RETRY_CAP_MS: z.coerce.number().int().positive().default(10 * 60 * 1000),
+  HOOKLINE_RETRY_CAP_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60 * 1000),
   HOOKLINE_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   HOOKLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(30_000),
 });

@@ -9,7 +9,10 @@ await runMain('worker', process.env, async (log) => {
   const env = parseEnv(workerEnv, process.env);
   const config = loadSourcesConfig(env.HOOKLINE_CONFIG, process.env);
   // One connection per concurrent job, plus one for health checks.
-  const database = createDatabase(env.DATABASE_URL, { maxConnections: env.WORKER_CONCURRENCY + 1, applicationName: 'hookline-worker' });
+  const database = createDatabase(env.DATABASE_URL, {
+    maxConnections: env.WORKER_CONCURRENCY + 1,
+    applicationName: 'hookline-worker',
+  });
   const connection = createWorkerConnection(env.REDIS_URL);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 

@@ -81,7 +81,10 @@ describe('processEvent', () => {
   });
 
   it('stores an unknown status without touching the entity', async () => {
-    expect(await processEvent(deps(), runEvent('e5', 'run5', 'ARCHIVED'))).toEqual({ kind: 'stored', transition: 'unknown_status' });
+    expect(await processEvent(deps(), runEvent('e5', 'run5', 'ARCHIVED'))).toEqual({
+      kind: 'stored',
+      transition: 'unknown_status',
+    });
     expect(await entity('run5')).toBeUndefined();
   });
 
@@ -96,7 +99,9 @@ describe('processEvent', () => {
   });
 
   it('refuses a source it does not know with a retryable error', async () => {
-    await expect(processEvent(deps(), { ...runEvent('e8', null, null), source: 'other' })).rejects.toBeInstanceOf(UnknownSourceError);
+    await expect(processEvent(deps(), { ...runEvent('e8', null, null), source: 'other' })).rejects.toBeInstanceOf(
+      UnknownSourceError,
+    );
   });
 
   it('fails permanently for a payload Postgres can never store', async () => {

@@ -1,17 +1,8 @@
 import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, type TransitionOutcome } from '@hookline/core';
-import {
-  advanceEntityStatus,
-  claimEvent,
-  type Database,
-  markProcessed,
-  readEntityStatus,
-  type Transaction,
-} from '@hookline/db';
+import { advanceEntityStatus, claimEvent, type Database, markProcessed, readEntityStatus, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 
-export type ProcessOutcome =
-  | { readonly kind: 'stored'; readonly transition: TransitionOutcome }
-  | { readonly kind: 'duplicate' };
+export type ProcessOutcome = { readonly kind: 'stored'; readonly transition: TransitionOutcome } | { readonly kind: 'duplicate' };
 
 export interface ProcessDeps {
   readonly db: Database;

@@ -14,12 +14,7 @@ export interface EntityKey {
  * Returns whether the status moved. When it did not, the conflicting row stays locked
  * until commit, so a following read in the same transaction sees a stable state.
  */
-export async function advanceEntityStatus(
-  tx: Executor,
-  key: EntityKey,
-  next: EntityStatus,
-  eventId: string,
-): Promise<boolean> {
+export async function advanceEntityStatus(tx: Executor, key: EntityKey, next: EntityStatus, eventId: string): Promise<boolean> {
   const rows = await tx
     .insert(entityStates)
     .values({ ...key, status: next.status, statusRank: next.rank, terminal: next.terminal, lastEventId: eventId })

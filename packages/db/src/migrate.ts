@@ -5,8 +5,8 @@ import postgres from 'postgres';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-// Any fixed 64-bit number: every Hookline process migrating the same database takes this lock.
-const MIGRATION_LOCK = 0x686f6f6b6c696e;
+// Any fixed number ("hook" in ASCII): every Hookline process migrating the same database takes this lock.
+const MIGRATION_LOCK = 0x686f6f6b;
 
 const quiet = { onnotice: () => {}, max: 1 } as const;
 

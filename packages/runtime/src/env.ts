@@ -7,7 +7,10 @@ export const commonEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/hookline'),
   HOOKLINE_CONFIG: z.string().min(1).default('./hookline.config.yaml'),
-  HOOKLINE_QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').default('hookline'),
+  HOOKLINE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^:]+$/, 'must not contain ":"')
+    .default('hookline'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -27,10 +27,13 @@ export async function runMain(name: string, env: NodeJS.ProcessEnv, main: (log: 
  * deadline exits at once. Exit code 0 when the close finished cleanly.
  */
 export function onShutdown(log: Logger, graceMs: number, close: () => Promise<void>): void {
-  closeWithGrace({ delay: graceMs, logger: { error: (message: unknown) => log.error({ err: message }, 'shutdown') } }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'fatal error, shutting down');
-    else log.info({ signal }, 'shutting down');
-    await close();
-    log.info('shut down cleanly');
-  });
+  closeWithGrace(
+    { delay: graceMs, logger: { error: (message: unknown) => log.error({ err: message }, 'shutdown') } },
+    async ({ signal, err }) => {
+      if (err) log.error({ err }, 'fatal error, shutting down');
+      else log.info({ signal }, 'shutting down');
+      await close();
+      log.info('shut down cleanly');
+    },
+  );
 }

@@ -38,17 +38,15 @@ const sourceSchema = z
     }
   });
 
-export const sourcesFileSchema = z
-  .strictObject({ sources: z.array(sourceSchema).min(1) })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.sources.forEach((source, index) => {
-      if (seen.has(source.name)) {
-        ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `duplicate source "${source.name}"` });
-      }
-      seen.add(source.name);
-    });
+export const sourcesFileSchema = z.strictObject({ sources: z.array(sourceSchema).min(1) }).superRefine((file, ctx) => {
+  const seen = new Set<string>();
+  file.sources.forEach((source, index) => {
+    if (seen.has(source.name)) {
+      ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `duplicate source "${source.name}"` });
+    }
+    seen.add(source.name);
   });
+});
 
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 export type SourceDefinition = SourcesFile['sources'][number];

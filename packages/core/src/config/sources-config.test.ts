@@ -48,7 +48,11 @@ describe('parseSourcesConfig', () => {
   });
 
   it.each([
-    ['a terminal status without a rank', yaml.replace('terminal: [paid]', 'terminal: [refunded]'), 'sources[1].statuses.terminal[0]'],
+    [
+      'a terminal status without a rank',
+      yaml.replace('terminal: [paid]', 'terminal: [refunded]'),
+      'sources[1].statuses.terminal[0]',
+    ],
     ['an entity without statuses', yaml.replace(/ {4}statuses:\n.*\n.*\n/, ''), 'sources[1].statuses'],
     ['an unknown key', yaml.replace('toleranceSeconds: 60', 'tolerance: 60'), 'sources[1]'],
     ['a duplicate name', yaml.replace('name: payments', 'name: orders'), 'sources[1].name'],

@@ -26,9 +26,7 @@ export type ParseConfigResult = { ok: true; config: SourcesConfig } | { ok: fals
 
 /** `['sources', 1, 'secrets', 0]` → `sources[1].secrets[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 function formatIssues(error: z.ZodError): string[] {

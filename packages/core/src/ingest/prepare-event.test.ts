@@ -55,7 +55,14 @@ describe('prepareEvent', () => {
     const result = prepareEvent(source('generic'), generic(body, { 'x-event-id': 'evt_9' }));
     expect(result).toMatchObject({
       ok: true,
-      event: { source: 'generic', eventId: 'evt_9', eventType: 'job.updated', entityId: 'job_1', status: 'pending', rawBody: body },
+      event: {
+        source: 'generic',
+        eventId: 'evt_9',
+        eventType: 'job.updated',
+        entityId: 'job_1',
+        status: 'pending',
+        rawBody: body,
+      },
     });
   });
 
@@ -77,7 +84,11 @@ describe('prepareEvent', () => {
   });
 
   it('answers missing_event_id when nothing names the event', () => {
-    expect(prepareEvent(source('generic'), generic('{"data":{}}'))).toMatchObject({ ok: false, status: 400, code: 'missing_event_id' });
+    expect(prepareEvent(source('generic'), generic('{"data":{}}'))).toMatchObject({
+      ok: false,
+      status: 400,
+      code: 'missing_event_id',
+    });
   });
 
   it.each(['not json', '[1,2]', 'null', '"text"', ''])('answers malformed_body for %j', (body) => {
@@ -91,7 +102,11 @@ describe('prepareEvent', () => {
   it('answers malformed_body for invalid UTF-8 rather than storing altered bytes', () => {
     const raw = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     const delivery = {
-      headers: { 'x-event-id': 'e', 'x-timestamp': String(NOW), 'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}` },
+      headers: {
+        'x-event-id': 'e',
+        'x-timestamp': String(NOW),
+        'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}`,
+      },
       rawBody: raw,
       receivedAt: NOW_MS,
     };
@@ -115,7 +130,10 @@ describe('prepareEvent', () => {
       'webhook-signature': new Webhook(SW_SECRET).sign('msg_1', new Date(NOW_MS), body),
     };
     const result = prepareEvent(source('sw'), { headers, rawBody: Buffer.from(body), receivedAt: NOW_MS });
-    expect(result).toMatchObject({ ok: true, event: { eventId: 'msg_1', eventType: 'invoice.paid', headers: { 'webhook-id': 'msg_1' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      event: { eventId: 'msg_1', eventType: 'invoice.paid', headers: { 'webhook-id': 'msg_1' } },
+    });
     expect(result.ok && 'webhook-signature' in result.event.headers).toBe(false);
   });
 });

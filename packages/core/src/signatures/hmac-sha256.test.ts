@@ -7,7 +7,9 @@ const body = Buffer.from('{"id":"evt_1","type":"order.paid"}');
 
 // Signed here with node:crypto directly, not with the code under test.
 function headersFor(secret: string, timestamp: number, raw: Buffer = body) {
-  const hex = createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${timestamp}.`), raw])).digest('hex');
+  const hex = createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${timestamp}.`), raw]))
+    .digest('hex');
   return { 'x-event-id': 'evt_1', 'x-timestamp': String(timestamp), 'x-signature': `sha256=${hex}` };
 }
 

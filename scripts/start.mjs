@@ -1,0 +1,42 @@
+// Runs every role on one machine: migrations first, then the ingester and the worker.
+// Each role is its own process, as in production; a signal stops them all gracefully.
+import { spawn } from 'node:child_process';
+
+const roles = [
+  ['ingester', 'apps/ingester/dist/main.js'],
+  ['worker', 'apps/worker/dist/main.js'],
+];
+
+function run(script) {
+  return spawn(process.execPath, [script], { stdio: 'inherit' });
+}
+
+const migrate = run('packages/db/dist/migrate-cli.js');
+const migrated = await new Promise((resolve) => migrate.on('exit', resolve));
+if (migrated !== 0) process.exit(migrated ?? 1);
+
+const children = roles.map(([, script]) => run(script));
+let stopping = false;
+
+function stop(signal) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
+
+const codes = await Promise.all(
+  children.map(
+    (child, index) =>
+      new Promise((resolve) =>
+        child.on('exit', (code) => {
+          if (!stopping) {
+            console.error(`${roles[index][0]} exited with code ${code}; stopping the others`);
+            stop('SIGTERM');
+          }
+          resolve(code ?? 1);
+        }),
+      ),
+  ),
+);
+process.exit(Math.max(...codes));
