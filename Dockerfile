@@ -1,0 +1,20 @@
+# One image for every role; docker-compose.yml (or Kubernetes) picks the command.
+FROM node:20-bookworm-slim AS base
+RUN npm install -g pnpm@10.34.8
+WORKDIR /app
+
+FROM base AS build
+COPY . .
+RUN pnpm install --frozen-lockfile
+RUN pnpm build
+# Drop development dependencies from node_modules before the runtime stage copies it.
+RUN CI=true pnpm install --frozen-lockfile --prod --offline
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app /app
+USER node
+# ingester: node apps/ingester/dist/main.js · worker: node apps/worker/dist/main.js
+# migrations: node packages/db/dist/migrate-cli.js
+CMD ["node", "apps/ingester/dist/main.js"]
