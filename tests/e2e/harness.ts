@@ -15,7 +15,7 @@ import {
 } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';
-import { buildWorker, type EventWorker } from '@hookline/worker';
+import { buildWorker, createWorkerMetrics, type EventWorker } from '@hookline/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 
@@ -99,6 +99,7 @@ export async function createPipeline(): Promise<Pipeline> {
       const connection = createWorkerConnection(testRedisUrl());
       const worker = buildWorker({
         db: database.client.db,
+        metrics: createWorkerMetrics(),
         config: options.config ?? sourcesConfig(),
         logger,
         connection,

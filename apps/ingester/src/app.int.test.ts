@@ -180,6 +180,32 @@ describe('POST /webhooks/:source', () => {
   });
 });
 
+describe('GET /metrics', () => {
+  async function sample(series: string): Promise<number> {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+    return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  }
+
+  it('counts deliveries by outcome and secret index', async () => {
+    const accepted = 'hookline_ingest_requests_total{source="orders",outcome="accepted"}';
+    const duplicate = 'hookline_ingest_requests_total{source="orders",outcome="duplicate"}';
+    const invalid = 'hookline_ingest_requests_total{source="orders",outcome="invalid_signature"}';
+    const unknown = 'hookline_ingest_requests_total{source="unknown",outcome="unknown_source"}';
+    const oldSecret = 'hookline_signature_matches_total{source="orders",secret_index="1"}';
+    const before = await Promise.all([accepted, duplicate, invalid, unknown, oldSecret].map(sample));
+
+    await app.inject(signed('{}', { id: 'evt_metrics', secret: OLD_SECRET }));
+    await app.inject(signed('{}', { id: 'evt_metrics' }));
+    await app.inject(signed('{}', { id: 'evt_metrics_bad', secret: 'nope' }));
+    await app.inject({ ...signed('{}', { id: 'evt_metrics_x' }), url: '/webhooks/random-name' });
+
+    const after = await Promise.all([accepted, duplicate, invalid, unknown, oldSecret].map(sample));
+    expect(after.map((value, index) => value - (before[index] ?? 0))).toEqual([1, 1, 1, 1, 1]);
+    expect(await sample('hookline_ack_duration_seconds_count{source="orders"}')).toBeGreaterThan(0);
+  });
+});
+
 describe('when Redis is unreachable', () => {
   it('answers 503 queue_unavailable with Retry-After, and /readyz is 503', async () => {
     const dead = createProducerConnection('redis://127.0.0.1:1');

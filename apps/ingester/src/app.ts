@@ -1,9 +1,10 @@
 import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { healthRoutes } from '@hookline/runtime';
+import { healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { installErrorHandlers } from './error-handler.js';
+import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface IngesterDeps {
@@ -13,6 +14,7 @@ export interface IngesterDeps {
   /** Largest body accepted, in bytes (413 above it). */
   readonly bodyLimit?: number;
   readonly now?: () => number;
+  readonly metrics?: IngesterMetrics;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -28,8 +30,17 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     bodyLimit,
     return503OnClosing: true,
   });
+  const metrics = deps.metrics ?? createIngesterMetrics();
+  app.decorateRequest('outcome', '');
   installErrorHandlers(app);
   await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
-  await app.register(webhookRoutes, { config: deps.config, enqueuer: deps.enqueuer, bodyLimit, now: deps.now ?? Date.now });
+  await app.register(metricsRoute, { registry: metrics.registry });
+  await app.register(webhookRoutes, {
+    config: deps.config,
+    enqueuer: deps.enqueuer,
+    bodyLimit,
+    now: deps.now ?? Date.now,
+    metrics,
+  });
   return app;
 }

@@ -5,7 +5,15 @@ import { HttpError } from './http-error.js';
 /** Seconds a sender is asked to wait before retrying when Redis cannot take the event. */
 export const RETRY_AFTER_SECONDS = 5;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the delivery came to (accepted, duplicate, or an error code): the metrics label. */
+    outcome: string;
+  }
+}
+
 function send(reply: FastifyReply, statusCode: number, code: string, message: string) {
+  reply.request.outcome = code;
   return reply.status(statusCode).send({ error: { code, message } });
 }
 

@@ -1,8 +1,9 @@
 import type { Database } from '@hookline/db';
-import { healthRoutes, type Logger } from '@hookline/runtime';
+import { healthRoutes, type Logger, metricsRoute } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 
 const CHECK_TIMEOUT_MS = 1000;
 
@@ -13,8 +14,13 @@ function within<T>(promise: Promise<T>): Promise<T> {
   ]);
 }
 
-/** `/healthz` and `/readyz` (Redis and Postgres both answer) on the worker's own port. */
-export async function buildHealthServer(deps: { db: Database; connection: Redis; logger: Logger }): Promise<FastifyInstance> {
+/** `/healthz`, `/readyz` (Redis and Postgres both answer) and `/metrics` on the worker's own port. */
+export async function buildHealthServer(deps: {
+  db: Database;
+  connection: Redis;
+  logger: Logger;
+  registry: Registry;
+}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -29,5 +35,6 @@ export async function buildHealthServer(deps: { db: Database; connection: Redis;
       }
     },
   });
+  await app.register(metricsRoute, { registry: deps.registry });
   return app;
 }

@@ -3,6 +3,7 @@ import { createWorkerConnection } from '@hookline/queue';
 import { loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { workerEnv } from './env.js';
 import { buildHealthServer } from './health-server.js';
+import { createWorkerMetrics } from './metrics.js';
 import { buildWorker } from './worker.js';
 
 await runMain('worker', process.env, async (log) => {
@@ -16,7 +17,9 @@ await runMain('worker', process.env, async (log) => {
   const connection = createWorkerConnection(env.REDIS_URL);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 
+  const metrics = createWorkerMetrics();
   const worker = buildWorker({
+    metrics,
     db: database.db,
     config,
     logger: log,
@@ -26,7 +29,7 @@ await runMain('worker', process.env, async (log) => {
     backoff: { baseMs: env.HOOKLINE_RETRY_BASE_MS, capMs: env.HOOKLINE_RETRY_CAP_MS },
     lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
   });
-  const health = await buildHealthServer({ db: database.db, connection, logger: log });
+  const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
 
   onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
     // Order matters: stop taking jobs and finish active ones before their database goes away.

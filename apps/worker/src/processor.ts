@@ -3,10 +3,12 @@ import { type EventJob, eventJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { failureMessage, isPermanentFailure } from './failure.js';
+import type { WorkerMetrics } from './metrics.js';
 import { type ProcessDeps, type ProcessOutcome, processEvent } from './process-event.js';
 
 export interface ProcessorDeps extends ProcessDeps {
   readonly logger: Logger;
+  readonly metrics: WorkerMetrics;
 }
 
 /** The BullMQ adapter around `processEvent`: validation, failure records, retry or not. */
@@ -18,11 +20,18 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
       throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
     }
     const event = parsed.data;
+    const stopTimer = deps.metrics.processingDuration.startTimer();
     try {
       const outcome = await processEvent(deps, event);
+      deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
+      if (outcome.kind === 'stored') {
+        deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
+        deps.metrics.endToEnd.observe((Date.now() - event.receivedAt) / 1000);
+      }
       deps.logger.debug({ source: event.source, eventId: event.eventId, outcome }, 'event processed');
       return outcome;
     } catch (error) {
+      deps.metrics.processed.inc({ source: event.source, outcome: 'failed' });
       const message = failureMessage(error);
       const permanent = isPermanentFailure(error);
       deps.logger.warn(
@@ -33,6 +42,8 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
       await recordFailedAttempt(deps.db, event, message).catch(() => {});
       if (permanent) throw new UnrecoverableError(message);
       throw error;
+    } finally {
+      stopTimer();
     }
   };
 }

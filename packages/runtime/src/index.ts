@@ -4,3 +4,4 @@ export { type HealthRoutesOptions, healthRoutes } from './health-routes.js';
 export { onShutdown, runMain } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { metricsRoute } from './metrics-route.js';

@@ -2,12 +2,14 @@ import { prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../http-error.js';
+import type { IngesterMetrics } from '../metrics.js';
 
 export interface WebhookRoutesOptions {
   readonly config: SourcesConfig;
   readonly enqueuer: Enqueuer;
   readonly bodyLimit: number;
   readonly now: () => number;
+  readonly metrics: IngesterMetrics;
 }
 
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
@@ -17,6 +19,16 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => {
     done(null, body);
+  });
+
+  const { metrics } = options;
+  app.addHook('onResponse', async (request, reply) => {
+    // Unknown names are folded into one label: senders must not be able to grow the series count.
+    const source = options.config.sources.has((request.params as { source: string }).source)
+      ? (request.params as { source: string }).source
+      : 'unknown';
+    metrics.requests.inc({ source, outcome: request.outcome || String(reply.statusCode) });
+    metrics.ackDuration.observe({ source }, reply.elapsedTime / 1000);
   });
 
   app.post<{ Params: { source: string } }>('/webhooks/:source', async (request) => {
@@ -30,8 +42,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
       throw new HttpError(prepared.status, prepared.code, prepared.message);
     }
+    metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
     const { event } = prepared;
+    const stopTimer = metrics.enqueueDuration.startTimer();
     const outcome = await options.enqueuer.enqueue(event);
+    stopTimer();
+    request.outcome = outcome;
     request.log.debug({ source: source.name, eventId: event.eventId, outcome }, 'delivery acknowledged');
     return { status: outcome, source: source.name, eventId: event.eventId };
   });
