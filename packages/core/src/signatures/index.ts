@@ -12,6 +12,6 @@ export type ProviderName = keyof typeof signatureSchemes;
 
 export const providerNames = Object.keys(signatureSchemes) as [ProviderName, ...ProviderName[]];
 
-export { signHmacSha256 } from './hmac-sha256.js';
+export { hmacSha256Scheme, signHmacSha256 } from './hmac-sha256.js';
 export type { Secret, SignatureScheme, VerifyFailure, VerifyInput, VerifyResult } from './scheme.js';
 export { standardWebhooksKey } from './standard-webhooks.js';

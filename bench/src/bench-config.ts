@@ -1,0 +1,33 @@
+/** The one source every scenario posts to: the generic HMAC scheme, as in the issue. */
+export const BENCH_SOURCE = 'bench';
+export const BENCH_SECRET_ENV = 'BENCH_WEBHOOK_SECRET';
+export const BENCH_SECRET = 'bench-secret-0123456789';
+
+export const BENCH_SOURCES_YAML = `
+sources:
+  - name: ${BENCH_SOURCE}
+    provider: hmac-sha256
+    secrets: [${BENCH_SECRET_ENV}]
+    entity: { id: data.id, status: data.status }
+    statuses:
+      ranks: { pending: 1, processing: 2, succeeded: 3 }
+      terminal: [succeeded]
+`;
+
+export interface Profile {
+  readonly quick: boolean;
+  /** Seconds each closed-loop HTTP scenario runs. */
+  readonly httpSeconds: number;
+  readonly connections: number;
+  /** Open-loop spike: arrival rate and duration. */
+  readonly spikeRate: number;
+  readonly spikeSeconds: number;
+  /** Events in the processing backlog. */
+  readonly backlog: number;
+}
+
+export function profile(quick: boolean): Profile {
+  return quick
+    ? { quick, httpSeconds: 4, connections: 50, spikeRate: 2000, spikeSeconds: 5, backlog: 10_000 }
+    : { quick, httpSeconds: 15, connections: 50, spikeRate: 5000, spikeSeconds: 30, backlog: 100_000 };
+}

@@ -1,0 +1,16 @@
+/** What a load run reports back to the orchestrator (latencies in milliseconds). */
+export interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  readonly errors: number;
+}
+
+/** Runs in a load child: prints the result as the last line of stdout. */
+export function report(result: LoadResult): void {
+  console.log(JSON.stringify(result));
+}

@@ -1,0 +1,76 @@
+// `pnpm bench [--quick]`: every scenario, measured in one run on this machine, printed as one
+// table and written to bench/results/latest.md and latest.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { profile } from './bench-config.js';
+import { BenchContext } from './context.js';
+import { redisVersion } from './redis-info.js';
+import { type BenchResults, renderMarkdown } from './report.js';
+import { runCeiling, runHookline, runNaive } from './scenarios/http.js';
+import { drainWithNoopWorker, drainWithWorker, insertRaw } from './scenarios/processing.js';
+import { runSpike } from './scenarios/spike.js';
+
+const quick = process.argv.includes('--quick');
+const settings = profile(quick);
+const context = new BenchContext();
+const step = (name: string) => console.error(`· ${name}`);
+
+async function postgresVersion(): Promise<string> {
+  const sql = postgres(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', { max: 1 });
+  const [row] = await sql<{ server_version: string }[]>`show server_version`;
+  await sql.end();
+  return `PostgreSQL ${row?.server_version ?? 'unknown'}`;
+}
+
+try {
+  step('A. ceiling');
+  const ceiling = await runCeiling(settings);
+  step('B. naive baseline');
+  const naive = await runNaive(context, settings, 'closed');
+  step('C. Hookline ingester');
+  const hookline = await runHookline(context, settings, 'unique');
+  step('D. duplicate storm');
+  const duplicates = await runHookline(context, settings, 'duplicates');
+  step('E. spike');
+  const spike = await runSpike(context, settings);
+  step('E′. naive at the spike rate');
+  const naiveSpike = await runNaive(context, settings, { rate: settings.spikeRate, seconds: settings.spikeSeconds });
+  step('F. worker drain');
+  const processing = await drainWithWorker(context, settings);
+  step('G. no-op worker drain');
+  const noop = await drainWithNoopWorker(context, settings);
+  step('H. raw inserts');
+  const raw = await insertRaw(context, settings);
+
+  const results: BenchResults = {
+    machine: {
+      cores: availableParallelism(),
+      node: process.version,
+      redis: await redisVersion(context.redis),
+      postgres: await postgresVersion(),
+      mode: quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+    },
+    ceiling,
+    naive,
+    hookline,
+    duplicates,
+    spike,
+    naiveSpike,
+    processing,
+    noop,
+    raw,
+  };
+  const markdown = renderMarkdown(results);
+  // BENCH_RESULTS_DIR lets the smoke test write elsewhere than the committed results.
+  const dir = process.env.BENCH_RESULTS_DIR ?? fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), markdown);
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(markdown);
+} finally {
+  await context.cleanup();
+}
