@@ -72,3 +72,15 @@ describe('enqueuer', () => {
     dead.disconnect();
   });
 });
+
+describe('batching', () => {
+  it('answers each delivery of a mixed burst on its own, across several batches', async () => {
+    const enqueuer = createEnqueuer(queue, connection, { maxBatch: 4 });
+    const ids = ['b1', 'b2', 'b1', 'b3', 'b2', 'b4', 'b5', 'b1', 'b6', 'b7'];
+    const outcomes = await Promise.all(ids.map((id) => enqueuer.enqueue(event(`batch-${id}`))));
+    const accepted = ids.filter((_, index) => outcomes[index] === 'accepted');
+    expect(accepted.sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7']);
+    expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(3);
+    for (const id of ['b1', 'b7']) expect((await queue.getJob(`orders/batch-${id}`))?.data.eventId).toBe(`batch-${id}`);
+  });
+});

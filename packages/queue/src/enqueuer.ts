@@ -21,6 +21,8 @@ export interface Enqueuer {
 export interface EnqueuerOptions {
   /** The most an enqueue may take before the delivery is answered 503. */
   readonly timeoutMs?: number;
+  /** Most deliveries written to Redis in one round trip. */
+  readonly maxBatch?: number;
 }
 
 /*
@@ -30,13 +32,17 @@ export interface EnqueuerOptions {
  * the edge window is the completed-job retention. If the job is already gone (processed
  * and removed) the script answers -1 and we say `accepted`: the database tier dedupes.
  */
-const MARK_FIRST_DELIVERY = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-return redis.call('HSETNX', KEYS[1], 'hooklineAck', '1')`;
+const MARK_FIRST_DELIVERIES = `
+local marks = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 0 then marks[i] = -1
+  else marks[i] = redis.call('HSETNX', key, 'hooklineAck', '1') end
+end
+return marks`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    hooklineMarkFirstDelivery(jobKey: string): Result<number, Context>;
+    hooklineMarkFirstDeliveries(numberOfKeys: number, ...jobKeys: string[]): Result<number[], Context>;
   }
 }
 
@@ -48,26 +54,60 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Enqueues verified events with jobId = dedupe key, failing fast when Redis is unavailable. */
+interface Pending {
+  readonly event: IncomingEvent;
+  readonly jobId: string;
+  resolve(outcome: EnqueueOutcome): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Enqueues verified events with jobId = dedupe key, failing fast when Redis is unavailable.
+ * Deliveries that arrive in the same turn of the event loop are added together: one
+ * `addBulk` (one MULTI) and one marking script per batch instead of two round trips per
+ * delivery. Each delivery is answered only after its own batch is durable.
+ */
 export function createEnqueuer(queue: EventQueue, connection: Redis, options: EnqueuerOptions = {}): Enqueuer {
   const timeoutMs = options.timeoutMs ?? 1000;
-  connection.defineCommand('hooklineMarkFirstDelivery', { numberOfKeys: 1, lua: MARK_FIRST_DELIVERY });
+  const maxBatch = options.maxBatch ?? 64;
+  connection.defineCommand('hooklineMarkFirstDeliveries', { lua: MARK_FIRST_DELIVERIES });
+  let pending: Pending[] = [];
 
-  async function addAndMark(event: IncomingEvent): Promise<EnqueueOutcome> {
-    const jobId = toJobId(event.source, event.eventId);
-    await queue.add(event.source, event, { jobId });
-    const mark = await connection.hooklineMarkFirstDelivery(queue.toKey(jobId));
-    return mark === 0 ? 'duplicate' : 'accepted';
+  async function addAndMark(batch: Pending[]): Promise<number[]> {
+    await queue.addBulk(batch.map(({ event, jobId }) => ({ name: event.source, data: event, opts: { jobId } })));
+    const keys = batch.map(({ jobId }) => queue.toKey(jobId));
+    return connection.hooklineMarkFirstDeliveries(keys.length, ...keys);
+  }
+
+  async function flush(batch: Pending[]): Promise<void> {
+    try {
+      const marks = await withTimeout(addAndMark(batch), timeoutMs);
+      batch.forEach((item, index) => {
+        item.resolve(marks[index] === 0 ? 'duplicate' : 'accepted');
+      });
+    } catch (error) {
+      const failure =
+        error instanceof QueueUnavailableError
+          ? error
+          : new QueueUnavailableError(`enqueue failed: ${(error as Error).message}`, { cause: error });
+      for (const item of batch) item.reject(failure);
+    }
+  }
+
+  function drain(): void {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, maxBatch);
+      pending = pending.slice(maxBatch);
+      void flush(batch);
+    }
   }
 
   return {
-    async enqueue(event) {
-      try {
-        return await withTimeout(addAndMark(event), timeoutMs);
-      } catch (error) {
-        if (error instanceof QueueUnavailableError) throw error;
-        throw new QueueUnavailableError(`enqueue failed: ${(error as Error).message}`, { cause: error });
-      }
+    enqueue(event) {
+      return new Promise<EnqueueOutcome>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(drain);
+        pending.push({ event, jobId: toJobId(event.source, event.eventId), resolve, reject });
+      });
     },
     async isReady() {
       try {
