@@ -1,6 +1,7 @@
 export { isPermanentFailure } from './failure.js';
 export { buildHealthServer } from './health-server.js';
 export { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-export { type ProcessDeps, type ProcessOutcome, processEvent, UnknownSourceError } from './process-event.js';
+export { processBatch } from './process-batch.js';
+export { type ProcessDeps, type ProcessOutcome, processEvent, storeEvents, UnknownSourceError } from './process-event.js';
 export { type ProcessorDeps, toProcessor } from './processor.js';
 export { buildWorker, type EventWorker, type WorkerDeps } from './worker.js';

@@ -28,6 +28,7 @@ await runMain('worker', process.env, async (log) => {
     concurrency: env.WORKER_CONCURRENCY,
     backoff: { baseMs: env.HOOKLINE_RETRY_BASE_MS, capMs: env.HOOKLINE_RETRY_CAP_MS },
     lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
+    batchWaitMs: env.HOOKLINE_BATCH_WAIT_MS,
   });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
 

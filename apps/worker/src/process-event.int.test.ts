@@ -5,6 +5,7 @@ import type { EventJob } from '@hookline/queue';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentFailure } from './failure.js';
+import { processBatch } from './process-batch.js';
 import { processEvent, UnknownSourceError } from './process-event.js';
 
 let database: TestDatabase;
@@ -109,5 +110,49 @@ describe('processEvent', () => {
     const error = await processEvent(deps(), poison).catch((caught: unknown) => caught);
     expect(isPermanentFailure(error)).toBe(true);
     expect(await eventRow('e9')).toHaveLength(0);
+  });
+});
+
+describe('processBatch', () => {
+  it('stores copies of one event in a batch once and answers the others duplicate', async () => {
+    const event = runEvent('b1', 'brun1', 'READY');
+    const results = await processBatch(deps(), [event, runEvent('b2', 'brun2', 'READY'), event]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } },
+      { status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } },
+      { status: 'fulfilled', value: { kind: 'duplicate' } },
+    ]);
+    expect(await eventRow('b1')).toHaveLength(1);
+  });
+
+  it('labels several events for one entity in order within one batch', async () => {
+    const results = await processBatch(deps(), [
+      runEvent('b3a', 'brun3', 'RUNNING'),
+      runEvent('b3b', 'brun3', 'READY'),
+      runEvent('b3c', 'brun3', 'SUCCEEDED'),
+      runEvent('b3d', 'brun3', 'RUNNING'),
+    ]);
+    expect(results.map((result) => result.status === 'fulfilled' && result.value)).toEqual([
+      { kind: 'stored', transition: 'applied' },
+      { kind: 'stored', transition: 'stale' },
+      { kind: 'stored', transition: 'applied' },
+      { kind: 'stored', transition: 'terminal' },
+    ]);
+    expect((await entity('brun3'))?.status).toBe('SUCCEEDED');
+  });
+
+  it('fails only the poison event of a batch and stores the rest', async () => {
+    const poison = { ...runEvent('b4p', null, null), rawBody: '{"text":"\\u0000"}' };
+    const results = await processBatch(deps(), [runEvent('b4a', 'brun4', 'READY'), poison, runEvent('b4b', 'brun4', 'RUNNING')]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } });
+    expect(results[1]?.status === 'rejected' && isPermanentFailure(results[1].reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } });
+    expect((await entity('brun4'))?.status).toBe('RUNNING');
+  });
+
+  it('rejects only the events of a source it does not know', async () => {
+    const results = await processBatch(deps(), [{ ...runEvent('b5x', null, null), source: 'other' }, runEvent('b5', null, null)]);
+    expect(results[0]?.status === 'rejected' && results[0].reason).toBeInstanceOf(UnknownSourceError);
+    expect(results[1]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'none' } });
   });
 });

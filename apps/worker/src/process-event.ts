@@ -1,5 +1,13 @@
 import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, type TransitionOutcome } from '@hookline/core';
-import { advanceEntityStatus, claimEvent, type Database, markProcessed, readEntityStatus, type Transaction } from '@hookline/db';
+import {
+  advanceEntityStatus,
+  claimEvents,
+  type Database,
+  eventKey,
+  markProcessed,
+  readEntityStatus,
+  type Transaction,
+} from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 
 export type ProcessOutcome = { readonly kind: 'stored'; readonly transition: TransitionOutcome } | { readonly kind: 'duplicate' };
@@ -17,6 +25,12 @@ export class UnknownSourceError extends Error {
   }
 }
 
+function sourceOf(config: SourcesConfig, event: EventJob): SourceConfig {
+  const source = config.sources.get(event.source);
+  if (source === undefined) throw new UnknownSourceError(event.source);
+  return source;
+}
+
 async function applyTransition(tx: Transaction, source: SourceConfig, event: EventJob): Promise<TransitionOutcome> {
   if (source.statuses === undefined || event.entityId === null || event.status === null) return 'none';
   const next = rankStatus(source.statuses, event.status);
@@ -28,17 +42,36 @@ async function applyTransition(tx: Transaction, source: SourceConfig, event: Eve
 }
 
 /**
- * Stores one event and applies its effects in one transaction. Idempotent: running it
- * again for a processed event changes nothing and answers `duplicate`.
+ * Stores events with distinct keys and applies their effects inside `tx`: one statement
+ * claims them all, transitions run in order, one statement marks them processed. Events
+ * already processed come back as `duplicate` and change nothing.
  */
+export async function storeEvents(
+  tx: Transaction,
+  config: SourcesConfig,
+  events: readonly EventJob[],
+): Promise<ProcessOutcome[]> {
+  const sources = events.map((event) => sourceOf(config, event));
+  const claimed = await claimEvents(tx, events);
+  const outcomes: ProcessOutcome[] = [];
+  const processed: { id: number; transition: TransitionOutcome }[] = [];
+  for (const [index, event] of events.entries()) {
+    const id = claimed.get(eventKey(event));
+    if (id === undefined) {
+      outcomes.push({ kind: 'duplicate' });
+      continue;
+    }
+    const transition = await applyTransition(tx, sources[index] as SourceConfig, event);
+    processed.push({ id, transition });
+    outcomes.push({ kind: 'stored', transition });
+  }
+  await markProcessed(tx, processed);
+  return outcomes;
+}
+
+/** Stores one event in its own transaction. Idempotent: a processed event answers `duplicate`. */
 export async function processEvent(deps: ProcessDeps, event: EventJob): Promise<ProcessOutcome> {
-  const source = deps.config.sources.get(event.source);
-  if (source === undefined) throw new UnknownSourceError(event.source);
-  return deps.db.transaction(async (tx) => {
-    const id = await claimEvent(tx, event);
-    if (id === undefined) return { kind: 'duplicate' } as const;
-    const transition = await applyTransition(tx, source, event);
-    await markProcessed(tx, id, transition);
-    return { kind: 'stored', transition } as const;
-  });
+  sourceOf(deps.config, event);
+  const [outcome] = await deps.db.transaction((tx) => storeEvents(tx, deps.config, [event]));
+  return outcome as ProcessOutcome;
 }

@@ -2,13 +2,15 @@ import { recordFailedAttempt } from '@hookline/db';
 import { type EventJob, eventJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
+import type { Batcher } from './batcher.js';
 import { failureMessage, isPermanentFailure } from './failure.js';
 import type { WorkerMetrics } from './metrics.js';
-import { type ProcessDeps, type ProcessOutcome, processEvent } from './process-event.js';
+import type { ProcessDeps, ProcessOutcome } from './process-event.js';
 
 export interface ProcessorDeps extends ProcessDeps {
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
+  readonly batcher: Batcher;
 }
 
 /** The BullMQ adapter around `processEvent`: validation, failure records, retry or not. */
@@ -22,7 +24,7 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
     const event = parsed.data;
     const stopTimer = deps.metrics.processingDuration.startTimer();
     try {
-      const outcome = await processEvent(deps, event);
+      const outcome = await deps.batcher.submit(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
       if (outcome.kind === 'stored') {
         deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });

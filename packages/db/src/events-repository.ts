@@ -1,5 +1,5 @@
 import type { IncomingEvent, TransitionOutcome } from '@hookline/core';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { webhookEvents } from './schema.js';
 
@@ -17,16 +17,24 @@ function eventValues(event: IncomingEvent) {
   };
 }
 
+/** Identifies an event row: what the unique key is made of. */
+export function eventKey(event: Pick<IncomingEvent, 'source' | 'eventId'>): string {
+  return `${event.source}\u0000${event.eventId}`;
+}
+
 /**
- * Takes ownership of processing an event: inserts it, or re-opens a row left by a failed
- * attempt. Returns undefined when the event was already processed (a duplicate). Inside a
- * transaction the unique key makes a concurrent duplicate wait for this one's outcome.
+ * Takes ownership of processing events, all in one statement: inserts each, or re-opens a
+ * row left by a failed attempt. Returns the row id of every event claimed, by `eventKey`;
+ * an event missing from the map was already processed (a duplicate). Inside a transaction
+ * the unique key makes a concurrent duplicate wait for this one's outcome. The events must
+ * have distinct keys (Postgres refuses to update one row twice in a statement).
  */
-export async function claimEvent(tx: Executor, event: IncomingEvent): Promise<number | undefined> {
-  const [row] = await tx
+export async function claimEvents(tx: Executor, events: readonly IncomingEvent[]): Promise<Map<string, number>> {
+  if (events.length === 0) return new Map();
+  const rows = await tx
     .insert(webhookEvents)
     // Postgres parses the raw text into jsonb: the worker never parses the body itself.
-    .values({ ...eventValues(event), payload: sql`${event.rawBody}::jsonb` })
+    .values(events.map((event) => ({ ...eventValues(event), payload: sql`${event.rawBody}::jsonb` })))
     .onConflictDoUpdate({
       target: [webhookEvents.source, webhookEvents.eventId],
       set: {
@@ -36,13 +44,24 @@ export async function claimEvent(tx: Executor, event: IncomingEvent): Promise<nu
       },
       setWhere: sql`${webhookEvents.processedAt} is null`,
     })
-    .returning({ id: webhookEvents.id });
-  return row?.id;
+    .returning({ id: webhookEvents.id, source: webhookEvents.source, eventId: webhookEvents.eventId });
+  return new Map(rows.map((row) => [eventKey(row), row.id]));
 }
 
-/** Marks a claimed event processed, in the transaction that applied its effects. */
-export async function markProcessed(tx: Executor, id: number, transition: TransitionOutcome): Promise<void> {
-  await tx.update(webhookEvents).set({ processedAt: sql`now()`, transition }).where(eq(webhookEvents.id, id));
+/** Marks claimed events processed, in the transaction that applied their effects. */
+export async function markProcessed(
+  tx: Executor,
+  processed: readonly { readonly id: number; readonly transition: TransitionOutcome }[],
+): Promise<void> {
+  if (processed.length === 0) return;
+  const values = sql.join(
+    processed.map(({ id, transition }) => sql`(${id}::bigint, ${transition}::text)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update ${webhookEvents} set processed_at = now(), transition = v.transition
+    from (values ${values}) as v(id, transition)
+    where ${webhookEvents.id} = v.id`);
 }
 
 /**
