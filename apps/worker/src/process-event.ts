@@ -1,11 +1,13 @@
 import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, type TransitionOutcome } from '@hookline/core';
 import {
-  advanceEntityStatus,
+  advanceEntityStatuses,
   claimEvents,
   type Database,
+  entityKey,
   eventKey,
   markProcessed,
-  readEntityStatus,
+  readEntityStatuses,
+  type StatusOffer,
   type Transaction,
 } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
@@ -31,14 +33,57 @@ function sourceOf(config: SourcesConfig, event: EventJob): SourceConfig {
   return source;
 }
 
-async function applyTransition(tx: Transaction, source: SourceConfig, event: EventJob): Promise<TransitionOutcome> {
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface IndexedOffer {
+  readonly index: number;
+  readonly offer: StatusOffer;
+}
+
+/** Splits offers into waves with one offer per entity each, keeping every entity's offers in order. */
+function inWaves(offers: readonly IndexedOffer[]): IndexedOffer[][] {
+  const waves: IndexedOffer[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of offers) {
+    const key = entityKey(item.offer.key);
+    const wave = seen.get(key) ?? 0;
+    seen.set(key, wave + 1);
+    (waves[wave] ??= []).push(item);
+  }
+  return waves;
+}
+
+/** What an event offers its entity, or the outcome when it offers nothing. */
+function offerOf(source: SourceConfig, event: EventJob): StatusOffer | TransitionOutcome {
   if (source.statuses === undefined || event.entityId === null || event.status === null) return 'none';
   const next = rankStatus(source.statuses, event.status);
   if (next === undefined) return 'unknown_status';
-  const key = { source: event.source, entityId: event.entityId };
-  if (await advanceEntityStatus(tx, key, next, event.eventId)) return 'applied';
-  // The upsert left the row locked: this read sees the state that refused the move.
-  return classifyTransition(await readEntityStatus(tx, key), next);
+  return { key: { source: event.source, entityId: event.entityId }, next, eventId: event.eventId };
+}
+
+/** Applies the forward-only rule for every offer: one upsert and one read per wave. */
+async function applyTransitions(
+  tx: Transaction,
+  offers: readonly IndexedOffer[],
+  transitions: TransitionOutcome[],
+): Promise<void> {
+  for (const wave of inWaves(offers)) {
+    // Rows are locked in key order, so two batches touching the same entities cannot deadlock.
+    const sorted = wave.map(({ offer }) => offer).sort((a, b) => compareKeys(entityKey(a.key), entityKey(b.key)));
+    const moved = await advanceEntityStatuses(tx, sorted);
+    // Refused rows stay locked by the upsert: this read sees the state that refused each move.
+    const refused = wave.filter(({ offer }) => !moved.has(entityKey(offer.key)));
+    const current = await readEntityStatuses(
+      tx,
+      refused.map(({ offer }) => offer.key),
+    );
+    for (const { index, offer } of wave) {
+      const key = entityKey(offer.key);
+      transitions[index] = moved.has(key) ? 'applied' : classifyTransition(current.get(key), offer.next);
+    }
+  }
 }
 
 /**
@@ -52,19 +97,29 @@ export async function storeEvents(
   events: readonly EventJob[],
 ): Promise<ProcessOutcome[]> {
   const sources = events.map((event) => sourceOf(config, event));
-  const claimed = await claimEvents(tx, events);
-  const outcomes: ProcessOutcome[] = [];
+  // Claimed in key order, for the same reason as entities: no lock-order deadlocks between batches.
+  const claimed = await claimEvents(
+    tx,
+    [...events].sort((a, b) => compareKeys(eventKey(a), eventKey(b))),
+  );
+  const transitions: TransitionOutcome[] = [];
+  const offers: IndexedOffer[] = [];
+  events.forEach((event, index) => {
+    if (!claimed.has(eventKey(event))) return;
+    const offer = offerOf(sources[index] as SourceConfig, event);
+    if (typeof offer === 'string') transitions[index] = offer;
+    else offers.push({ index, offer });
+  });
+  await applyTransitions(tx, offers, transitions);
+
   const processed: { id: number; transition: TransitionOutcome }[] = [];
-  for (const [index, event] of events.entries()) {
+  const outcomes = events.map((event, index): ProcessOutcome => {
     const id = claimed.get(eventKey(event));
-    if (id === undefined) {
-      outcomes.push({ kind: 'duplicate' });
-      continue;
-    }
-    const transition = await applyTransition(tx, sources[index] as SourceConfig, event);
+    const transition = transitions[index];
+    if (id === undefined || transition === undefined) return { kind: 'duplicate' };
     processed.push({ id, transition });
-    outcomes.push({ kind: 'stored', transition });
-  }
+    return { kind: 'stored', transition };
+  });
   await markProcessed(tx, processed);
   return outcomes;
 }

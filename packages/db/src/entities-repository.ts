@@ -1,5 +1,5 @@
 import type { EntityStatus } from '@hookline/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { entityStates } from './schema.js';
 
@@ -8,16 +8,37 @@ export interface EntityKey {
   readonly entityId: string;
 }
 
+export interface StatusOffer {
+  readonly key: EntityKey;
+  readonly next: EntityStatus;
+  readonly eventId: string;
+}
+
+/** Identifies an entity row: what its primary key is made of. */
+export function entityKey(key: EntityKey): string {
+  return `${key.source}\u0000${key.entityId}`;
+}
+
 /**
- * The forward-only rule as one statement: the update happens only when the stored rank
- * is lower and the stored status is not terminal (the same rule as core's `movesForward`).
- * Returns whether the status moved. When it did not, the conflicting row stays locked
- * until commit, so a following read in the same transaction sees a stable state.
+ * The forward-only rule as one statement for many entities: a row moves only when its
+ * stored rank is lower and its stored status is not terminal (core's `movesForward`).
+ * Returns the keys (`entityKey`) of the entities that moved. Rows that did not move stay
+ * locked until commit, so a following read in the same transaction sees the state that
+ * refused the move. The offers must name distinct entities.
  */
-export async function advanceEntityStatus(tx: Executor, key: EntityKey, next: EntityStatus, eventId: string): Promise<boolean> {
+export async function advanceEntityStatuses(tx: Executor, offers: readonly StatusOffer[]): Promise<Set<string>> {
+  if (offers.length === 0) return new Set();
   const rows = await tx
     .insert(entityStates)
-    .values({ ...key, status: next.status, statusRank: next.rank, terminal: next.terminal, lastEventId: eventId })
+    .values(
+      offers.map(({ key, next, eventId }) => ({
+        ...key,
+        status: next.status,
+        statusRank: next.rank,
+        terminal: next.terminal,
+        lastEventId: eventId,
+      })),
+    )
     .onConflictDoUpdate({
       target: [entityStates.source, entityStates.entityId],
       set: {
@@ -29,15 +50,22 @@ export async function advanceEntityStatus(tx: Executor, key: EntityKey, next: En
       },
       setWhere: sql`not ${entityStates.terminal} and ${entityStates.statusRank} < excluded.status_rank`,
     })
-    .returning({ source: entityStates.source });
-  return rows.length > 0;
+    .returning({ source: entityStates.source, entityId: entityStates.entityId });
+  return new Set(rows.map(entityKey));
 }
 
-/** The stored status of an entity, or undefined when it has none. */
-export async function readEntityStatus(tx: Executor, key: EntityKey): Promise<EntityStatus | undefined> {
-  const [row] = await tx
-    .select({ status: entityStates.status, rank: entityStates.statusRank, terminal: entityStates.terminal })
+/** The stored status of each entity that has one, by `entityKey`. */
+export async function readEntityStatuses(tx: Executor, keys: readonly EntityKey[]): Promise<Map<string, EntityStatus>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx
+    .select({
+      source: entityStates.source,
+      entityId: entityStates.entityId,
+      status: entityStates.status,
+      rank: entityStates.statusRank,
+      terminal: entityStates.terminal,
+    })
     .from(entityStates)
-    .where(and(eq(entityStates.source, key.source), eq(entityStates.entityId, key.entityId)));
-  return row;
+    .where(or(...keys.map((key) => and(eq(entityStates.source, key.source), eq(entityStates.entityId, key.entityId)))));
+  return new Map(rows.map(({ source, entityId, ...status }) => [entityKey({ source, entityId }), status]));
 }
