@@ -50,7 +50,9 @@ function inWaves(offers: readonly IndexedOffer[]): IndexedOffer[][] {
     const key = entityKey(item.offer.key);
     const wave = seen.get(key) ?? 0;
     seen.set(key, wave + 1);
-    (waves[wave] ??= []).push(item);
+    const members = waves[wave] ?? [];
+    members.push(item);
+    waves[wave] = members;
   }
   return waves;
 }
