@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const workerEnv = commonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   HOST: z.string().default('0.0.0.0'),
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(50),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(100),
   HOOKLINE_BATCH_WAIT_MS: z.coerce.number().int().nonnegative().default(5),
   HOOKLINE_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
   HOOKLINE_RETRY_CAP_MS: z.coerce
