@@ -1,4 +1,11 @@
-import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, type TransitionOutcome } from '@hookline/core';
+import {
+  classifyTransition,
+  rankStatus,
+  reopenableStatuses,
+  type SourceConfig,
+  type SourcesConfig,
+  type TransitionOutcome,
+} from '@hookline/core';
 import { advanceEntityStatus, claimEvent, type Database, markProcessed, readEntityStatus, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 
@@ -22,9 +29,12 @@ async function applyTransition(tx: Transaction, source: SourceConfig, event: Eve
   const next = rankStatus(source.statuses, event.status);
   if (next === undefined) return 'unknown_status';
   const key = { source: event.source, entityId: event.entityId };
-  if (await advanceEntityStatus(tx, key, next, event.eventId)) return 'applied';
+  const reopenable = reopenableStatuses(source.statuses, event.eventType);
+  const move = await advanceEntityStatus(tx, key, next, event.eventId, reopenable);
+  if (move === 'advanced') return 'applied';
+  if (move === 'reopened') return 'reopened';
   // The upsert left the row locked: this read sees the state that refused the move.
-  return classifyTransition(await readEntityStatus(tx, key), next);
+  return classifyTransition(await readEntityStatus(tx, key), next, reopenable);
 }
 
 /**

@@ -19,17 +19,26 @@ afterAll(async () => {
 describe('advanceEntityStatus', () => {
   const statuses = Object.keys(rules.ranks);
 
-  // The SQL guard and core's movesForward must agree on every pair, or labels would lie.
-  for (const current of statuses) {
-    for (const next of statuses) {
-      it(`moves ${current} → ${next} exactly when core says applied`, async () => {
-        const key = { source: 'pairs', entityId: `${current}-${next}` };
-        await advanceEntityStatus(database.client.db, key, ranked(current), 'e1');
-        const moved = await advanceEntityStatus(database.client.db, key, ranked(next), 'e2');
-        const expected = classifyTransition(ranked(current), ranked(next)) === 'applied';
-        expect(moved).toBe(expected);
-        expect((await readEntityStatus(database.client.db, key))?.status).toBe(expected ? next : current);
-      });
+  // The SQL guards and core's classification must agree on every pair, with and without a
+  // reopen rule, or the stored labels would lie.
+  const reopenSets: Record<string, readonly string[]> = {
+    'no reopen rule': [],
+    'a rule reopening the terminal statuses': ['succeeded', 'failed'],
+    'a rule reopening running': ['running'],
+  };
+  const expectedMove = { applied: 'advanced', reopened: 'reopened' } as Record<string, string | undefined>;
+  for (const [ruleName, reopenable] of Object.entries(reopenSets)) {
+    for (const current of statuses) {
+      for (const next of statuses) {
+        it(`moves ${current} → ${next} exactly as core classifies it, under ${ruleName}`, async () => {
+          const key = { source: 'pairs', entityId: `${ruleName}/${current}-${next}` };
+          await advanceEntityStatus(database.client.db, key, ranked(current), 'e1');
+          const move = await database.client.db.transaction((tx) => advanceEntityStatus(tx, key, ranked(next), 'e2', reopenable));
+          const expected = expectedMove[classifyTransition(ranked(current), ranked(next), reopenable)];
+          expect(move).toBe(expected);
+          expect(await readEntityStatus(database.client.db, key)).toEqual(expected ? ranked(next) : ranked(current));
+        });
+      }
     }
   }
 

@@ -25,8 +25,9 @@ function eventValues(event: IncomingEvent) {
 export async function claimEvent(tx: Executor, event: IncomingEvent): Promise<number | undefined> {
   const [row] = await tx
     .insert(webhookEvents)
-    // Postgres parses the raw text into jsonb: the worker never parses the body itself.
-    .values({ ...eventValues(event), payload: sql`${event.rawBody}::jsonb` })
+    // Postgres parses the text into jsonb: the worker never parses the body itself. A form
+    // body comes with its fields already as JSON text; a JSON body is its own payload.
+    .values({ ...eventValues(event), payload: sql`${event.payloadJson ?? event.rawBody}::jsonb` })
     .onConflictDoUpdate({
       target: [webhookEvents.source, webhookEvents.eventId],
       set: {

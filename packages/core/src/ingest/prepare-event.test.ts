@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { parseSourcesConfig, type SourceConfig } from '../config/sources-config.js';
 import { signHmacSha256 } from '../signatures/hmac-sha256.js';
-import { prepareEvent } from './prepare-event.js';
+import { type PrepareResult, prepareEvent } from './prepare-event.js';
 
 const NOW_MS = 1_760_000_000_000;
 const NOW = NOW_MS / 1000;
@@ -49,6 +49,11 @@ function generic(body: string, headers: Record<string, string> = {}) {
 
 const source = (name: string) => sources().get(name) as SourceConfig;
 
+function eventOf(result: PrepareResult) {
+  if (!result.ok || result.kind !== 'event') throw new Error(`not an event: ${JSON.stringify(result)}`);
+  return result.event;
+}
+
 describe('prepareEvent', () => {
   it('extracts id, type, entity and status, and keeps the raw body byte-exact', () => {
     const body = '{ "type": "job.updated", "data": {"id": "job_1", "status": "pending"} }';
@@ -68,19 +73,19 @@ describe('prepareEvent', () => {
 
   it('drops signature and credential headers from what it stores', () => {
     const result = prepareEvent(source('generic'), generic('{"meta":{"id":"e"}}'));
-    expect(result.ok && result.event.headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
+    expect(eventOf(result).headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
   });
 
   it('falls back to the configured body path for the event id', () => {
     const result = prepareEvent(source('generic'), generic('{"meta":{"id":"from-body"}}'));
-    expect(result.ok && result.event.eventId).toBe('from-body');
+    expect(eventOf(result).eventId).toBe('from-body');
   });
 
   it('uses a SHA-256 of the raw body when the source opts in', () => {
     const a = prepareEvent(source('hashed'), generic('{"a":1}'));
     const b = prepareEvent(source('hashed'), generic('{"a":2}'));
-    expect(a.ok && a.event.eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
-    expect(a.ok && b.ok && a.event.eventId !== b.event.eventId).toBe(true);
+    expect(eventOf(a).eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(eventOf(a).eventId).not.toBe(eventOf(b).eventId);
   });
 
   it('answers missing_event_id when nothing names the event', () => {
@@ -134,6 +139,6 @@ describe('prepareEvent', () => {
       ok: true,
       event: { eventId: 'msg_1', eventType: 'invoice.paid', headers: { 'webhook-id': 'msg_1' } },
     });
-    expect(result.ok && 'webhook-signature' in result.event.headers).toBe(false);
+    expect('webhook-signature' in eventOf(result).headers).toBe(false);
   });
 });
