@@ -25,6 +25,11 @@ sources:
   - name: sw
     provider: standard-webhooks
     secrets: [SW_SECRET]
+  - name: windowed
+    provider: hmac-sha256
+    secrets: [GENERIC_SECRET]
+    eventTypePath: meta.kind
+    dedupe: { contentHash: true, windowSeconds: 60 }
 `,
     { GENERIC_SECRET: 'topsecret', SW_SECRET },
   );
@@ -86,6 +91,20 @@ describe('prepareEvent', () => {
     const b = prepareEvent(source('hashed'), generic('{"a":2}'));
     expect(eventOf(a).eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
     expect(eventOf(a).eventId).not.toBe(eventOf(b).eventId);
+  });
+
+  it('mixes the time window into a content hash, so identical bodies collapse only within one window', () => {
+    const at = (receivedAt: number) => eventOf(prepareEvent(source('windowed'), { ...generic('{"a":1}'), receivedAt })).eventId;
+    // A 60 s window keeps every receipt time within the signature's tolerance of NOW.
+    const windowStart = Math.floor(NOW / 60) * 60;
+    expect(at(NOW_MS)).toMatch(new RegExp(`^sha256-[0-9a-f]{64}-${windowStart}$`));
+    expect(at(windowStart * 1000)).toBe(at((windowStart + 59) * 1000));
+    expect(at(windowStart * 1000)).not.toBe(at((windowStart + 60) * 1000));
+  });
+
+  it("reads the event type from the source's eventTypePath when it sets one", () => {
+    const result = prepareEvent(source('windowed'), generic('{"type":"ignored","meta":{"kind":"custom.kind"}}'));
+    expect(eventOf(result).eventType).toBe('custom.kind');
   });
 
   it('answers missing_event_id when nothing names the event', () => {
