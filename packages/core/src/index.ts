@@ -10,6 +10,7 @@ export {
 } from './config/sources-config.js';
 export { type Headers, headerValue } from './headers.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
+export { type ParsedBody, parseBody } from './ingest/parse-body.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
 export { readIdentifier, readPath } from './json-path.js';
@@ -18,7 +19,10 @@ export {
   classifyTransition,
   type EntityStatus,
   movesForward,
+  type ReopenRule,
   rankStatus,
+  reopenableStatuses,
+  reopens,
   type StatusRules,
   type TransitionOutcome,
   transitionOutcomes,

@@ -11,6 +11,8 @@ export interface StatusOffer {
   readonly key: EntityKey;
   readonly next: EntityStatus;
   readonly eventId: string;
+  /** Statuses this event may move the entity out of by a reopen rule (core's `reopenableStatuses`). */
+  readonly reopenable: readonly string[];
 }
 
 /** Identifies an entity row: what its primary key is made of. */
@@ -40,6 +42,26 @@ export async function advanceEntityStatuses(tx: Executor, offers: readonly Statu
       where not entity_states.terminal and entity_states.status_rank < excluded.status_rank
     returning source, entity_id`);
   return new Set(moved.map((row) => entityKey({ source: row.source, entityId: row.entity_id })));
+}
+
+/**
+ * For offers the forward-only rule refused (their rows are locked by that upsert): moves the
+ * entities whose stored status one of their reopen rules covers (core's `reopens`). Returns
+ * the keys of the entities reopened. Nothing here knows any provider.
+ */
+export async function reopenEntityStatuses(tx: Executor, offers: readonly StatusOffer[]): Promise<Set<string>> {
+  const candidates = offers
+    .filter(({ reopenable }) => reopenable.length > 0)
+    .map(({ key, next, eventId, reopenable }) => ({ ...key, ...next, eventId, reopenable }));
+  if (candidates.length === 0) return new Set();
+  const reopened = await tx.execute<{ source: string; entity_id: string }>(sql`
+    update entity_states e
+      set status = r.status, status_rank = r.rank, terminal = r.terminal, last_event_id = r."eventId", updated_at = now()
+    from json_to_recordset(${JSON.stringify(candidates)}::json)
+      as r(source text, "entityId" text, status text, rank integer, terminal boolean, "eventId" text, reopenable text[])
+    where e.source = r.source and e.entity_id = r."entityId" and e.status = any(r.reopenable) and e.status <> r.status
+    returning e.source, e.entity_id`);
+  return new Set(reopened.map((row) => entityKey({ source: row.source, entityId: row.entity_id })));
 }
 
 /** The stored status of each entity that has one, by `entityKey`. */

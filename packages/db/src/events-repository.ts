@@ -42,11 +42,12 @@ export async function claimEvents(tx: Executor, events: readonly IncomingEvent[]
     insert into webhook_events
       (source, event_id, event_type, entity_id, status, payload, raw_body, headers, received_at, attempts)
     select r.source, r."eventId", r."eventType", r."entityId", r.status,
-           -- Postgres parses the raw text into jsonb: the worker never parses the body itself.
-           r."rawBody"::jsonb, r."rawBody", r.headers, to_timestamp(r."receivedAt" / 1000.0), 1
+           -- Postgres parses the text into jsonb: the worker never parses the body itself. A form
+           -- body comes with its fields already as JSON text; a JSON body is its own payload.
+           coalesce(r."payloadJson", r."rawBody")::jsonb, r."rawBody", r.headers, to_timestamp(r."receivedAt" / 1000.0), 1
     from json_to_recordset(${JSON.stringify(events)}::json) as r(
       source text, "eventId" text, "eventType" text, "entityId" text, status text,
-      "rawBody" text, headers jsonb, "receivedAt" float8)
+      "rawBody" text, "payloadJson" text, headers jsonb, "receivedAt" float8)
     on conflict (source, event_id) do update
       set attempts = webhook_events.attempts + 1, payload = excluded.payload, last_error = null
       where webhook_events.processed_at is null

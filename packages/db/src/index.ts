@@ -4,6 +4,7 @@ export {
   type EntityKey,
   entityKey,
   readEntityStatuses,
+  reopenEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
 export { claimEvents, eventKey, markProcessed, recordFailedAttempt } from './events-repository.js';
