@@ -1,5 +1,21 @@
 export { createDatabase, type Database, type DatabaseClient, type Executor, type Transaction } from './client.js';
+export {
+  type AttemptOutcome,
+  createDeliveries,
+  type DeliveryToSend,
+  type DeliveryWithAttempts,
+  type FinishedAttempt,
+  failDelivery,
+  finishDeliveryAttempt,
+  listDeliveries,
+  listPendingDeliveries,
+  listStalePendingDeliveries,
+  loadDelivery,
+  type NewDelivery,
+  type PendingDelivery,
+  startDeliveryAttempt,
+} from './deliveries-repository.js';
 export { advanceEntityStatus, type EntityKey, readEntityStatus } from './entities-repository.js';
-export { claimEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
+export { claimEvent, lockProcessedEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export * from './schema.js';

@@ -1,9 +1,19 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import type { Secret, SignatureScheme } from '../signatures/index.js';
-import { signatureSchemes } from '../signatures/index.js';
+import { isStandardWebhooksSecret, type Secret, type SignatureScheme, signatureSchemes } from '../signatures/index.js';
 import type { StatusRules } from '../status/transition.js';
-import { type SourceDefinition, sourcesFileSchema } from './schema.js';
+import { type ForwardDefinition, type SourceDefinition, sourcesFileSchema } from './schema.js';
+
+/** A forwarding destination with its signing secret resolved. */
+export interface ForwardDestination {
+  readonly url: string;
+  /** The Standard Webhooks secret (`whsec_<base64>`) the envelope is signed with. */
+  readonly secret: string;
+  readonly timeoutMs: number;
+  readonly eventTypes?: readonly string[];
+  readonly attempts: number;
+  readonly breaker: { readonly failures: number; readonly cooldownMs: number };
+}
 
 /** A source ready to verify deliveries: its definition with secrets resolved and scheme chosen. */
 export interface SourceConfig {
@@ -16,6 +26,9 @@ export interface SourceConfig {
   readonly contentHashDedupe: boolean;
   readonly entity?: { readonly id: string; readonly status: string };
   readonly statuses?: StatusRules;
+  /** Handler module paths as written in the file (relative to it unless absolute). */
+  readonly handlers: readonly string[];
+  readonly forward: readonly ForwardDestination[];
 }
 
 export interface SourcesConfig {
@@ -44,6 +57,11 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
       secrets.push({ index: secretIndex, value });
     }
   });
+  const forward = definition.forward.flatMap((destination, destinationIndex) => {
+    const resolved = resolveDestination(destination, env);
+    if (typeof resolved === 'string') problems.push(`sources[${index}].forward[${destinationIndex}].secretEnv: ${resolved}`);
+    return typeof resolved === 'string' ? [] : [resolved];
+  });
   return {
     name: definition.name,
     scheme: signatureSchemes[definition.provider],
@@ -54,7 +72,19 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     contentHashDedupe: definition.dedupe.contentHash,
     ...(definition.entity && { entity: definition.entity }),
     ...(definition.statuses && { statuses: definition.statuses }),
+    handlers: definition.handlers,
+    forward,
   };
+}
+
+function resolveDestination(definition: ForwardDefinition, env: NodeJS.ProcessEnv): ForwardDestination | string {
+  const secret = env[definition.secretEnv]?.trim();
+  if (secret === undefined || secret === '') return `env var ${definition.secretEnv} is not set`;
+  if (!isStandardWebhooksSecret(secret)) {
+    return `env var ${definition.secretEnv} must hold a Standard Webhooks secret (base64, optionally behind whsec_)`;
+  }
+  const { secretEnv: _name, ...settings } = definition;
+  return { ...settings, secret };
 }
 
 /** Validates a parsed sources file and resolves each source's secrets from `env`. */

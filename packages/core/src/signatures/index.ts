@@ -14,4 +14,4 @@ export const providerNames = Object.keys(signatureSchemes) as [ProviderName, ...
 
 export { signHmacSha256 } from './hmac-sha256.js';
 export type { Secret, SignatureScheme, VerifyFailure, VerifyInput, VerifyResult } from './scheme.js';
-export { standardWebhooksKey } from './standard-webhooks.js';
+export { isStandardWebhooksSecret, signStandardWebhooks, standardWebhooksKey } from './standard-webhooks.js';
