@@ -15,7 +15,16 @@ import {
 } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';
-import { buildWorker, createWorkerMetrics, type EventWorker } from '@hookline/worker';
+import {
+  buildWorker,
+  createWorkerMetrics,
+  type EventWorker,
+  type Forwarder,
+  type HandlerRegistry,
+  noHandlers,
+  type SweeperOptions,
+  startForwarder,
+} from '@hookline/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 
@@ -70,13 +79,27 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+export interface WorkerOptions {
+  readonly concurrency?: number;
+  readonly config?: SourcesConfig;
+  readonly handlers?: HandlerRegistry;
+  readonly sweep?: SweeperOptions;
+}
+
+/** An in-process worker: the events worker and the forwarder beside it, as main runs them. */
+export interface RunningWorker {
+  readonly events: EventWorker;
+  readonly forwarder: Forwarder;
+  close(): Promise<void>;
+}
+
 export interface Pipeline {
   readonly database: TestDatabase;
   readonly prefix: string;
   readonly ingester: FastifyInstance;
   readonly queue: EventQueue;
   readonly producer: Redis;
-  startWorker(options?: { concurrency?: number; config?: SourcesConfig }): EventWorker;
+  startWorker(options?: WorkerOptions): RunningWorker;
   close(): Promise<void>;
 }
 
@@ -88,7 +111,7 @@ export async function createPipeline(): Promise<Pipeline> {
   const queue = createEventQueue(producer, { prefix, attempts: 3 });
   const logger = createLogger({ name: 'e2e', level: 'silent' });
   const ingester = await buildApp({ config: sourcesConfig(), enqueuer: createEnqueuer(queue, producer), logger });
-  const workers: { worker: EventWorker; connection: Redis }[] = [];
+  const workers: RunningWorker[] = [];
   return {
     database,
     prefix,
@@ -97,24 +120,36 @@ export async function createPipeline(): Promise<Pipeline> {
     producer,
     startWorker(options = {}) {
       const connection = createWorkerConnection(testRedisUrl());
-      const worker = buildWorker({
+      const shared = {
         db: database.client.db,
         metrics: createWorkerMetrics(),
         config: options.config ?? sourcesConfig(),
         logger,
         connection,
         prefix,
-        concurrency: options.concurrency ?? 20,
         backoff: { baseMs: 20, capMs: 100 },
+      };
+      const forwarder = startForwarder({ ...shared, concurrency: 10, ...(options.sweep && { sweep: options.sweep }) });
+      const events = buildWorker({
+        ...shared,
+        handlers: options.handlers ?? noHandlers,
+        deliveries: forwarder.enqueuer,
+        concurrency: options.concurrency ?? 20,
       });
-      workers.push({ worker, connection });
-      return worker;
+      const running = {
+        events,
+        forwarder,
+        async close() {
+          await events.close();
+          await forwarder.close();
+          await connection.quit();
+        },
+      };
+      workers.push(running);
+      return running;
     },
     async close() {
-      for (const { worker, connection } of workers) {
-        await worker.close();
-        await connection.quit();
-      }
+      for (const worker of workers) await worker.close();
       await ingester.close();
       await queue.close();
       await removePrefix(producer, prefix);

@@ -5,6 +5,8 @@ export const workerEnv = commonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(20),
+  /** Forwarding sends in flight: mostly waiting on other services, so cheap. */
+  FORWARD_CONCURRENCY: z.coerce.number().int().positive().default(20),
   HOOKLINE_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
   HOOKLINE_RETRY_CAP_MS: z.coerce
     .number()

@@ -1,6 +1,26 @@
 export { isPermanentFailure } from './failure.js';
+export { type BreakerGate, type CircuitBreaker, createCircuitBreaker } from './forwarding/circuit-breaker.js';
+export { type DeliveryOutcome, RetryableDeliveryError } from './forwarding/delivery-processor.js';
+export type { DeliverySweeper, SweeperOptions } from './forwarding/delivery-sweeper.js';
+export type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
+export { type Forwarder, type ForwarderDeps, startForwarder } from './forwarding/forwarder.js';
+export { HandlerError } from './handlers/handler-error.js';
+export {
+  type HandlerRegistry,
+  handlerRegistry,
+  type LoadedHandler,
+  loadHandlers,
+  noHandlers,
+} from './handlers/load-handlers.js';
 export { buildHealthServer } from './health-server.js';
 export { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-export { type ProcessDeps, type ProcessOutcome, processEvent, UnknownSourceError } from './process-event.js';
+export {
+  type EventRun,
+  type ProcessDeps,
+  type ProcessOutcome,
+  processEvent,
+  processEventInTransaction,
+  UnknownSourceError,
+} from './process-event.js';
 export { type ProcessorDeps, toProcessor } from './processor.js';
 export { buildWorker, type EventWorker, type WorkerDeps } from './worker.js';

@@ -2,9 +2,11 @@ import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { entityStates, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import type { EventJob } from '@hookline/queue';
+import { createLogger } from '@hookline/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentFailure } from './failure.js';
+import { noHandlers } from './handlers/load-handlers.js';
 import { processEvent, UnknownSourceError } from './process-event.js';
 
 let database: TestDatabase;
@@ -38,7 +40,8 @@ function runEvent(eventId: string, entityId: string | null, status: string | nul
   return { source: 'runs', eventId, eventType: 'run.updated', entityId, status, rawBody, headers: {}, receivedAt: Date.now() };
 }
 
-const deps = () => ({ db: database.client.db, config });
+const logger = createLogger({ name: 'test', level: 'silent' });
+const deps = () => ({ db: database.client.db, config, handlers: noHandlers, logger });
 
 async function eventRow(eventId: string) {
   const rows = await database.client.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
