@@ -161,11 +161,14 @@ export async function createPipeline(): Promise<Pipeline> {
 
 const workerMain = fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url));
 
-/** Runs the worker's real entrypoint as a separate process against the pipeline's database and prefix. */
-export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}): ChildProcess {
+/**
+ * Runs the worker's real entrypoint as a separate process against the pipeline's database
+ * and prefix, with the test sources file or another one.
+ */
+export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}, sourcesYaml = SOURCES_YAML): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
   const configPath = join(dir, 'hookline.config.yaml');
-  writeFileSync(configPath, SOURCES_YAML);
+  writeFileSync(configPath, sourcesYaml);
   return spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', workerMain], {
     env: {
       ...process.env,
