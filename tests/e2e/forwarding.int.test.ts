@@ -226,8 +226,10 @@ describe('exactly-once enqueue', () => {
     pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-replayed', 'running', 'job-replayed');
     await finished('evt-replayed');
+    // What an operator's replay enqueues: the stored event again, flagged, under a job id of its own.
     const original = await pipeline.queue.getJob('jobs/evt-replayed');
-    await pipeline.queue.add('jobs', { ...(original?.data as never), replay: true }, { jobId: 'replay-evt-replayed-1' });
+    if (original === undefined) throw new Error('original job gone');
+    await pipeline.queue.add('jobs', { ...original.data, replay: true }, { jobId: 'replay-evt-replayed-1' });
 
     await waitFor('replay delivered', async () => {
       const all = await deliveries('evt-replayed');
