@@ -136,13 +136,18 @@ export async function createPipeline(): Promise<Pipeline> {
         deliveries: forwarder.enqueuer,
         concurrency: options.concurrency ?? 20,
       });
+      let closing: Promise<void> | undefined;
       const running = {
         events,
         forwarder,
-        async close() {
-          await events.close();
-          await forwarder.close();
-          await connection.quit();
+        // Once only: a test may stop a worker early, and the pipeline closes every worker at the end.
+        close() {
+          closing ??= (async () => {
+            await events.close();
+            await forwarder.close();
+            await connection.quit();
+          })();
+          return closing;
         },
       };
       workers.push(running);
@@ -165,7 +170,12 @@ const workerMain = fileURLToPath(new URL('../../apps/worker/src/main.ts', import
  * Runs the worker's real entrypoint as a separate process against the pipeline's database
  * and prefix, with the test sources file or another one.
  */
-export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}, sourcesYaml = SOURCES_YAML): ChildProcess {
+export function spawnWorker(
+  pipeline: Pipeline,
+  env: Record<string, string> = {},
+  sourcesYaml = SOURCES_YAML,
+  output: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
   const configPath = join(dir, 'hookline.config.yaml');
   writeFileSync(configPath, sourcesYaml);
@@ -181,7 +191,7 @@ export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', output, output],
   });
 }
 
