@@ -103,14 +103,18 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-/** A real ingester (inject) and in-process workers on a private database and queue prefix. */
-export async function createPipeline(): Promise<Pipeline> {
+/**
+ * A real ingester (inject) and in-process workers on a private database and queue prefix,
+ * serving the test sources or the `config` given (the examples pass their own).
+ */
+export async function createPipeline(options: { config?: SourcesConfig } = {}): Promise<Pipeline> {
+  const config = options.config ?? sourcesConfig();
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const producer = createProducerConnection(testRedisUrl());
   const queue = createEventQueue(producer, { prefix, attempts: 3 });
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const ingester = await buildApp({ config: sourcesConfig(), enqueuer: createEnqueuer(queue, producer), logger });
+  const ingester = await buildApp({ config, enqueuer: createEnqueuer(queue, producer), logger });
   const workers: RunningWorker[] = [];
   return {
     database,
@@ -123,7 +127,7 @@ export async function createPipeline(): Promise<Pipeline> {
       const shared = {
         db: database.client.db,
         metrics: createWorkerMetrics(),
-        config: options.config ?? sourcesConfig(),
+        config: options.config ?? config,
         logger,
         connection,
         prefix,
