@@ -125,6 +125,29 @@ describe('forwarding a stored event', () => {
     expect(downstream.requests).toHaveLength(1);
   });
 
+  it('sends a failed delivery again when an operator retries its job', async () => {
+    const downstream = await receive((index) => (index === 0 ? { status: 404 } : ok));
+    const worker = pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    await send('evt-fixed');
+    const failed = await finished('evt-fixed');
+    expect(failed.state).toBe('failed');
+    const job = await waitFor('delivery job failed', async () => {
+      const found = await worker.forwarder.queue.getJob(failed.messageId);
+      return (await found?.isFailed()) ? found : undefined;
+    });
+
+    await job.retry();
+    const delivered = await waitFor('delivered after the retry', async () => {
+      const [delivery] = await deliveries('evt-fixed');
+      return delivery?.state === 'delivered' ? delivery : undefined;
+    });
+    expect(delivered.attemptLog.map(({ attempt, outcome }) => [attempt, outcome])).toEqual([
+      [1, 'rejected'],
+      [2, 'delivered'],
+    ]);
+    expect(new Set(downstream.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
+  });
+
   it('waits at least as long as Retry-After asks before the next attempt', async () => {
     const downstream = await receive((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '2' } } : ok));
     pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });

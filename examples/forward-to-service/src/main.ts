@@ -8,7 +8,9 @@ const port = Number(process.env.SERVICE_PORT ?? 4000);
 const service = createOrderService({
   secret,
   handle(envelope, messageId) {
-    console.log(JSON.stringify({ messageId, order: envelope.entityId, status: envelope.status, transition: envelope.transition }));
+    console.log(
+      JSON.stringify({ messageId, order: envelope.entityId, status: envelope.status, transition: envelope.transition }),
+    );
   },
 });
 service.listen(port, '127.0.0.1', () => console.log(`order service listening on http://127.0.0.1:${port}/webhooks/hookline`));

@@ -162,6 +162,19 @@ export async function finishDeliveryAttempt(db: Executor, result: FinishedAttemp
     where id = ${result.deliveryId} and state = 'pending'`);
 }
 
+/**
+ * Makes a failed delivery pending again, for a send an operator asked for by retrying its
+ * job. Returns false when it was not failed (already reopened, or delivered).
+ */
+export async function reopenFailedDelivery(db: Executor, deliveryId: number): Promise<boolean> {
+  const rows = await db
+    .update(forwardDeliveries)
+    .set({ state: 'pending', finishedAt: null })
+    .where(and(eq(forwardDeliveries.id, deliveryId), eq(forwardDeliveries.state, 'failed')))
+    .returning({ id: forwardDeliveries.id });
+  return rows.length > 0;
+}
+
 /** Fails a pending delivery without sending it (its destination is no longer configured). */
 export async function failDelivery(db: Executor, deliveryId: number, error: string): Promise<void> {
   await db

@@ -13,6 +13,7 @@ export {
   loadDelivery,
   type NewDelivery,
   type PendingDelivery,
+  reopenFailedDelivery,
   startDeliveryAttempt,
 } from './deliveries-repository.js';
 export { advanceEntityStatus, type EntityKey, readEntityStatus } from './entities-repository.js';

@@ -5,6 +5,7 @@ import {
   failDelivery,
   finishDeliveryAttempt,
   loadDelivery,
+  reopenFailedDelivery,
   startDeliveryAttempt,
 } from '@hookline/db';
 import { type DeliveryJob, deliveryJobSchema } from '@hookline/queue';
@@ -63,7 +64,7 @@ export function toDeliveryProcessor(deps: DeliveryDeps) {
     if (!parsed.success) throw new UnrecoverableError('invalid delivery job data');
     const delivery = await loadDelivery(deps.db, parsed.data.deliveryId);
     if (delivery === undefined) throw new UnrecoverableError(`delivery ${parsed.data.deliveryId} does not exist`);
-    if (delivery.state !== 'pending') return { kind: 'already', state: delivery.state };
+    if (delivery.state === 'delivered') return { kind: 'already', state: delivery.state };
 
     const log = deps.logger.child({
       source: delivery.source,
@@ -71,6 +72,10 @@ export function toDeliveryProcessor(deps: DeliveryDeps) {
       messageId: delivery.messageId,
       destination: describeDestination(delivery.destination),
     });
+    // BullMQ runs a job whose delivery failed only when someone retried it from the failed set: send again.
+    if (delivery.state === 'failed' && (await reopenFailedDelivery(deps.db, delivery.id))) {
+      log.info('failed delivery retried; sending it again');
+    }
     const destination = findDestination(deps.config, delivery.source, delivery.destination);
     if (destination === undefined) {
       await failDelivery(deps.db, delivery.id, 'destination is no longer configured for this source');
