@@ -1,7 +1,7 @@
 import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { forwardDeliveries, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
-import { defineHandler, type HandlerContext, type HandlerEvent, PermanentError } from '@hookline/handler';
+import { defineHandler, type Handler, type HandlerContext, type HandlerEvent, PermanentError } from '@hookline/handler';
 import type { EventJob } from '@hookline/queue';
 import { createLogger } from '@hookline/runtime';
 import { eq, sql } from 'drizzle-orm';
@@ -72,7 +72,7 @@ function deps(handlers: HandlerRegistry) {
   return { db: database.client.db, config, handlers, logger };
 }
 
-function registry(...handlers: ReturnType<typeof recording>[]) {
+function registry(...handlers: Handler[]) {
   return handlerRegistry({ runs: handlers.map((handler, index) => ({ path: `./handler-${index}.ts`, handler })) });
 }
 
@@ -182,7 +182,7 @@ describe('handlers in the event transaction', () => {
         async handle(_event, ctx) {
           await ctx.tx.execute(sql`insert into handler_effects (event_id) values (null)`);
         },
-      }) as ReturnType<typeof recording>,
+      }),
     );
     const error = await processEvent(deps(handlers), runEvent('h7', 'READY')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HandlerError);
