@@ -1,21 +1,30 @@
 // Runs every role on one machine: migrations first, then the ingester and the worker.
 // Each role is its own process, as in production; a signal stops them all gracefully.
+// `--from-source` runs the TypeScript sources through tsx instead of the built dist/, so
+// handler modules written in TypeScript load without a build (the examples use this).
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fromSource = process.argv.includes('--from-source');
 
 const roles = [
-  ['ingester', 'apps/ingester/dist/main.js'],
-  ['worker', 'apps/worker/dist/main.js'],
+  ['ingester', 'apps/ingester', 'main'],
+  ['worker', 'apps/worker', 'main'],
 ];
 
-function run(script) {
-  return spawn(process.execPath, [script], { stdio: 'inherit' });
+function run(dir, file) {
+  const args = fromSource
+    ? ['--conditions=@hookline/source', '--import', 'tsx', `${root}${dir}/src/${file}.ts`]
+    : [`${root}${dir}/dist/${file}.js`];
+  return spawn(process.execPath, args, { stdio: 'inherit' });
 }
 
-const migrate = run('packages/db/dist/migrate-cli.js');
+const migrate = run('packages/db', 'migrate-cli');
 const migrated = await new Promise((resolve) => migrate.on('exit', resolve));
 if (migrated !== 0) process.exit(migrated ?? 1);
 
-const children = roles.map(([, script]) => run(script));
+const children = roles.map(([, dir, file]) => run(dir, file));
 let stopping = false;
 
 function stop(signal) {

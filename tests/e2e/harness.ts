@@ -15,7 +15,16 @@ import {
 } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';
-import { buildWorker, createWorkerMetrics, type EventWorker } from '@hookline/worker';
+import {
+  buildWorker,
+  createWorkerMetrics,
+  type EventWorker,
+  type Forwarder,
+  type HandlerRegistry,
+  noHandlers,
+  type SweeperOptions,
+  startForwarder,
+} from '@hookline/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 
@@ -76,25 +85,43 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+export interface WorkerOptions {
+  readonly concurrency?: number;
+  readonly config?: SourcesConfig;
+  readonly handlers?: HandlerRegistry;
+  readonly sweep?: SweeperOptions;
+}
+
+/** An in-process worker: the events worker and the forwarder beside it, as main runs them. */
+export interface RunningWorker {
+  readonly events: EventWorker;
+  readonly forwarder: Forwarder;
+  close(): Promise<void>;
+}
+
 export interface Pipeline {
   readonly database: TestDatabase;
   readonly prefix: string;
   readonly ingester: FastifyInstance;
   readonly queue: EventQueue;
   readonly producer: Redis;
-  startWorker(options?: { concurrency?: number; config?: SourcesConfig }): EventWorker;
+  startWorker(options?: WorkerOptions): RunningWorker;
   close(): Promise<void>;
 }
 
-/** A real ingester (inject) and in-process workers on a private database and queue prefix. */
-export async function createPipeline(sources?: PipelineSources): Promise<Pipeline> {
+/**
+ * A real ingester (inject) and in-process workers on a private database and queue prefix,
+ * serving the test sources or the `config` given (the examples pass their own).
+ */
+export async function createPipeline(options: { config?: SourcesConfig } = {}): Promise<Pipeline> {
+  const config = options.config ?? sourcesConfig();
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const producer = createProducerConnection(testRedisUrl());
   const queue = createEventQueue(producer, { prefix, attempts: 3 });
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const ingester = await buildApp({ config: sourcesConfig(sources), enqueuer: createEnqueuer(queue, producer), logger });
-  const workers: { worker: EventWorker; connection: Redis }[] = [];
+  const ingester = await buildApp({ config, enqueuer: createEnqueuer(queue, producer), logger });
+  const workers: RunningWorker[] = [];
   return {
     database,
     prefix,
@@ -103,24 +130,41 @@ export async function createPipeline(sources?: PipelineSources): Promise<Pipelin
     producer,
     startWorker(options = {}) {
       const connection = createWorkerConnection(testRedisUrl());
-      const worker = buildWorker({
+      const shared = {
         db: database.client.db,
         metrics: createWorkerMetrics(),
-        config: options.config ?? sourcesConfig(sources),
+        config: options.config ?? config,
         logger,
         connection,
         prefix,
-        concurrency: options.concurrency ?? 20,
         backoff: { baseMs: 20, capMs: 100 },
+      };
+      const forwarder = startForwarder({ ...shared, concurrency: 10, ...(options.sweep && { sweep: options.sweep }) });
+      const events = buildWorker({
+        ...shared,
+        handlers: options.handlers ?? noHandlers,
+        deliveries: forwarder.enqueuer,
+        concurrency: options.concurrency ?? 20,
       });
-      workers.push({ worker, connection });
-      return worker;
+      let closing: Promise<void> | undefined;
+      const running = {
+        events,
+        forwarder,
+        // Once only: a test may stop a worker early, and the pipeline closes every worker at the end.
+        close() {
+          closing ??= (async () => {
+            await events.close();
+            await forwarder.close();
+            await connection.quit();
+          })();
+          return closing;
+        },
+      };
+      workers.push(running);
+      return running;
     },
     async close() {
-      for (const { worker, connection } of workers) {
-        await worker.close();
-        await connection.quit();
-      }
+      for (const worker of workers) await worker.close();
       await ingester.close();
       await queue.close();
       await removePrefix(producer, prefix);
@@ -132,11 +176,19 @@ export async function createPipeline(sources?: PipelineSources): Promise<Pipelin
 
 const workerMain = fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url));
 
-/** Runs the worker's real entrypoint as a separate process against the pipeline's database and prefix. */
-export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}): ChildProcess {
+/**
+ * Runs the worker's real entrypoint as a separate process against the pipeline's database
+ * and prefix, with the test sources file or another one.
+ */
+export function spawnWorker(
+  pipeline: Pipeline,
+  env: Record<string, string> = {},
+  sourcesYaml = SOURCES_YAML,
+  output: 'inherit' | 'pipe' = 'inherit',
+): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
   const configPath = join(dir, 'hookline.config.yaml');
-  writeFileSync(configPath, SOURCES_YAML);
+  writeFileSync(configPath, sourcesYaml);
   return spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', workerMain], {
     env: {
       ...process.env,
@@ -149,7 +201,7 @@ export function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', output, output],
   });
 }
 

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeline, type Pipeline, waitFor } from './harness.js';
+import { createPipeline, type Pipeline, sourcesConfig, waitFor } from './harness.js';
 
 const secrets = {
   STRIPE_SECRET: 'whsec_e2eStripeSecret',
@@ -31,7 +31,7 @@ sources:
 let pipeline: Pipeline;
 
 beforeAll(async () => {
-  pipeline = await createPipeline({ yaml, env: secrets });
+  pipeline = await createPipeline({ config: sourcesConfig({ yaml, env: secrets }) });
   pipeline.startWorker();
 });
 

@@ -1,6 +1,6 @@
 import type { EventJob } from '@hookline/queue';
-import { processBatch } from './process-batch.js';
-import type { ProcessDeps, ProcessOutcome } from './process-event.js';
+import { type BatchItem, processBatch } from './process-batch.js';
+import type { EventRun, ProcessDeps, ProcessOutcome } from './process-event.js';
 
 export interface BatcherOptions {
   /** Most events stored in one transaction. */
@@ -9,8 +9,7 @@ export interface BatcherOptions {
   readonly maxWaitMs: number;
 }
 
-interface Waiting {
-  readonly event: EventJob;
+interface Waiting extends BatchItem {
   resolve(outcome: ProcessOutcome): void;
   reject(error: unknown): void;
 }
@@ -29,10 +28,7 @@ export function createBatcher(deps: ProcessDeps, options: BatcherOptions) {
     timer = undefined;
     const batch = waiting;
     waiting = [];
-    void processBatch(
-      deps,
-      batch.map((item) => item.event),
-    ).then((results) => {
+    void processBatch(deps, batch).then((results) => {
       results.forEach((result, index) => {
         const item = batch[index] as Waiting;
         if (result.status === 'fulfilled') item.resolve(result.value);
@@ -42,9 +38,9 @@ export function createBatcher(deps: ProcessDeps, options: BatcherOptions) {
   }
 
   return {
-    submit(event: EventJob): Promise<ProcessOutcome> {
+    submit(event: EventJob, run: EventRun): Promise<ProcessOutcome> {
       return new Promise<ProcessOutcome>((resolve, reject) => {
-        waiting.push({ event, resolve, reject });
+        waiting.push({ event, run, resolve, reject });
         if (waiting.length >= options.maxBatch) flush();
         else timer ??= setTimeout(flush, options.maxWaitMs);
       });

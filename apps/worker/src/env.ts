@@ -6,6 +6,8 @@ export const workerEnv = commonEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(100),
   HOOKLINE_BATCH_WAIT_MS: z.coerce.number().int().nonnegative().default(5),
+  /** Forwarding sends in flight: mostly waiting on other services, so cheap. */
+  FORWARD_CONCURRENCY: z.coerce.number().int().positive().default(20),
   HOOKLINE_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
   HOOKLINE_RETRY_CAP_MS: z.coerce
     .number()

@@ -1,3 +1,5 @@
+import { HandlerError } from './handlers/handler-error.js';
+
 /** SQLSTATE classes for data that can never be stored as sent (22: data exception, 23: constraint). */
 const PERMANENT_CLASSES = ['22', '23'];
 
@@ -9,14 +11,20 @@ function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
-/** True when retrying cannot help: the event itself is what Postgres refuses. */
+/**
+ * True when retrying cannot help: the event itself is what Postgres refuses, or a handler
+ * said so with PermanentError. Any other handler error is retried, whatever it wraps: a
+ * constraint its own tables enforce may well pass once another event has arrived.
+ */
 export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof HandlerError) return error.permanent;
   const state = sqlState(error);
   return state !== undefined && PERMANENT_CLASSES.includes(state.slice(0, 2));
 }
 
-/** The innermost message, which for a database error is Postgres's own words. */
+/** The innermost message, which for a database error is Postgres's own words; a handler's is named for it. */
 export function failureMessage(error: unknown): string {
+  if (error instanceof HandlerError) return error.message.slice(0, 2000);
   let message = error instanceof Error ? error.message : String(error);
   for (let current = error; current instanceof Error; current = current.cause) message = current.message;
   return message.slice(0, 2000);

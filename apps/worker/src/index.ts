@@ -1,7 +1,28 @@
 export { isPermanentFailure } from './failure.js';
+export { type BreakerGate, type CircuitBreaker, createCircuitBreaker } from './forwarding/circuit-breaker.js';
+export { type DeliveryOutcome, RetryableDeliveryError } from './forwarding/delivery-processor.js';
+export type { DeliverySweeper, SweeperOptions } from './forwarding/delivery-sweeper.js';
+export type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
+export { type Forwarder, type ForwarderDeps, startForwarder } from './forwarding/forwarder.js';
+export { HandlerError } from './handlers/handler-error.js';
+export {
+  type HandlerRegistry,
+  handlerRegistry,
+  type LoadedHandler,
+  loadHandlers,
+  noHandlers,
+} from './handlers/load-handlers.js';
 export { buildHealthServer } from './health-server.js';
 export { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-export { processBatch } from './process-batch.js';
-export { type ProcessDeps, type ProcessOutcome, processEvent, storeEvents, UnknownSourceError } from './process-event.js';
+export { type BatchItem, processBatch } from './process-batch.js';
+export {
+  type EventRun,
+  type ProcessDeps,
+  type ProcessOutcome,
+  processEvent,
+  processEventInTransaction,
+  storeEvents,
+  UnknownSourceError,
+} from './process-event.js';
 export { type ProcessorDeps, toProcessor } from './processor.js';
 export { buildWorker, type EventWorker, type WorkerDeps } from './worker.js';

@@ -7,7 +7,7 @@ export function createWorkerMetrics(registry = new Registry()) {
     registry,
     processed: new Counter({
       name: 'hookline_events_processed_total',
-      help: 'Jobs finished, by source and outcome (stored, duplicate, failed).',
+      help: 'Jobs finished, by source and outcome (stored, duplicate, replayed, failed).',
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),
@@ -27,6 +27,23 @@ export function createWorkerMetrics(registry = new Registry()) {
       name: 'hookline_end_to_end_seconds',
       help: 'Time from the ingester receiving a delivery to its event being committed in Postgres.',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    forwardAttempts: new Counter({
+      name: 'hookline_forward_attempts_total',
+      help: 'Forwarding sends, by outcome (delivered, retry, rejected, failed).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    forwardDuration: new Histogram({
+      name: 'hookline_forward_attempt_duration_seconds',
+      help: 'Time from sending a forwarded request to its response status (or failure).',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    forwardBreakerWaits: new Counter({
+      name: 'hookline_forward_breaker_waits_total',
+      help: 'Deliveries parked because their destination circuit was open or probing.',
       registers: [registry],
     }),
   };

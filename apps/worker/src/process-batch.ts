@@ -1,50 +1,90 @@
 import { eventKey } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
-import { type ProcessDeps, type ProcessOutcome, processEvent, storeEvents, UnknownSourceError } from './process-event.js';
+import { type EventRun, hasEffects, type ProcessDeps, type ProcessOutcome, processEvent, storeEvents } from './process-event.js';
+
+/** One active job's event and what the job adds to it. */
+export interface BatchItem {
+  readonly event: EventJob;
+  readonly run: EventRun;
+}
+
+type Settled = PromiseSettledResult<ProcessOutcome>;
+
+async function settle(work: () => Promise<ProcessOutcome>): Promise<Settled> {
+  try {
+    return { status: 'fulfilled', value: await work() };
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
+}
 
 /** The fallback: each event in its own transaction, in batch order. */
-async function processOneByOne(deps: ProcessDeps, events: readonly EventJob[]): Promise<PromiseSettledResult<ProcessOutcome>[]> {
-  const results: PromiseSettledResult<ProcessOutcome>[] = [];
-  for (const event of events) {
-    try {
-      results.push({ status: 'fulfilled', value: await processEvent(deps, event) });
-    } catch (reason) {
-      results.push({ status: 'rejected', reason });
-    }
-  }
+async function processOneByOne(deps: ProcessDeps, items: readonly BatchItem[]): Promise<Settled[]> {
+  const results: Settled[] = [];
+  for (const { event, run } of items) results.push(await settle(() => processEvent(deps, event, run)));
   return results;
 }
 
+/** Events stored in the shared transaction: known source, no user code or forwarding, not a replay. */
+function isPlain(deps: ProcessDeps, { event, run }: BatchItem): boolean {
+  const source = deps.config.sources.get(event.source);
+  return source !== undefined && !hasEffects(deps, source) && run.replayKey === undefined;
+}
+
 /**
- * Stores a batch of events in one transaction: one commit (one WAL flush) for the batch
- * instead of one per event. Copies of one event in the batch are stored once; the others
- * answer `duplicate`. If the batch fails — one poison event aborts the whole transaction —
- * every event is retried on its own, so one bad event fails alone and the rest are stored.
+ * Stores plain events in one transaction: one commit (one WAL flush) for the batch instead
+ * of one per event, and copies of one event stored once (the others answer `duplicate`).
+ * If that transaction fails — one poison event aborts it — each plain event is retried on
+ * its own, so one bad event fails alone. Events whose source runs handlers or forwards, and
+ * replays, each get a transaction of their own, so one failing handler never fails its
+ * neighbours.
  */
-export async function processBatch(
-  deps: ProcessDeps,
-  events: readonly EventJob[],
-): Promise<PromiseSettledResult<ProcessOutcome>[]> {
-  const firstIndex = new Map<string, number>();
-  const unique: EventJob[] = [];
-  for (const [index, event] of events.entries()) {
-    const key = eventKey(event);
-    if (!firstIndex.has(key) && deps.config.sources.has(event.source)) {
-      firstIndex.set(key, index);
-      unique.push(event);
+export async function processBatch(deps: ProcessDeps, items: readonly BatchItem[]): Promise<Settled[]> {
+  const results: Settled[] = new Array(items.length);
+  const own: Promise<void>[] = [];
+  const plain: { index: number; item: BatchItem }[] = [];
+  items.forEach((item, index) => {
+    if (isPlain(deps, item)) plain.push({ index, item });
+    else
+      own.push(
+        settle(() => processEvent(deps, item.event, item.run)).then((result) => {
+          results[index] = result;
+        }),
+      );
+  });
+
+  const firstOf = new Map<string, number>();
+  const unique: BatchItem[] = [];
+  for (const { index, item } of plain) {
+    const key = eventKey(item.event);
+    if (!firstOf.has(key)) {
+      firstOf.set(key, index);
+      unique.push(item);
     }
   }
-  let stored: ProcessOutcome[] | undefined;
   try {
-    stored = await deps.db.transaction((tx) => storeEvents(tx, deps.config, unique));
+    const stored = await deps.db.transaction((tx) =>
+      storeEvents(
+        tx,
+        deps.config,
+        unique.map(({ event }) => event),
+      ),
+    );
+    const byKey = new Map(unique.map(({ event }, position) => [eventKey(event), stored[position] as ProcessOutcome]));
+    for (const { index, item } of plain) {
+      const key = eventKey(item.event);
+      const value = firstOf.get(key) === index ? (byKey.get(key) as ProcessOutcome) : ({ kind: 'duplicate' } as const);
+      results[index] = { status: 'fulfilled', value };
+    }
   } catch {
-    return processOneByOne(deps, events);
+    const retried = await processOneByOne(
+      deps,
+      plain.map(({ item }) => item),
+    );
+    plain.forEach(({ index }, position) => {
+      results[index] = retried[position] as Settled;
+    });
   }
-  const byKey = new Map(unique.map((event, index) => [eventKey(event), stored[index] as ProcessOutcome]));
-  return events.map((event, index): PromiseSettledResult<ProcessOutcome> => {
-    if (!deps.config.sources.has(event.source)) return { status: 'rejected', reason: new UnknownSourceError(event.source) };
-    const key = eventKey(event);
-    if (firstIndex.get(key) !== index) return { status: 'fulfilled', value: { kind: 'duplicate' } };
-    return { status: 'fulfilled', value: byKey.get(key) as ProcessOutcome };
-  });
+  await Promise.all(own);
+  return results;
 }

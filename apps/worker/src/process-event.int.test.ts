@@ -2,9 +2,11 @@ import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { entityStates, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import type { EventJob } from '@hookline/queue';
+import { createLogger } from '@hookline/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentFailure } from './failure.js';
+import { noHandlers } from './handlers/load-handlers.js';
 import { processBatch } from './process-batch.js';
 import { processEvent, UnknownSourceError } from './process-event.js';
 
@@ -39,7 +41,8 @@ function runEvent(eventId: string, entityId: string | null, status: string | nul
   return { source: 'runs', eventId, eventType: 'run.updated', entityId, status, rawBody, headers: {}, receivedAt: Date.now() };
 }
 
-const deps = () => ({ db: database.client.db, config });
+const logger = createLogger({ name: 'test', level: 'silent' });
+const deps = () => ({ db: database.client.db, config, handlers: noHandlers, logger });
 
 async function eventRow(eventId: string) {
   const rows = await database.client.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
@@ -113,10 +116,14 @@ describe('processEvent', () => {
   });
 });
 
+function items(events: EventJob[]) {
+  return events.map((event) => ({ event, run: { attempt: 1 } }));
+}
+
 describe('processBatch', () => {
   it('stores copies of one event in a batch once and answers the others duplicate', async () => {
     const event = runEvent('b1', 'brun1', 'READY');
-    const results = await processBatch(deps(), [event, runEvent('b2', 'brun2', 'READY'), event]);
+    const results = await processBatch(deps(), items([event, runEvent('b2', 'brun2', 'READY'), event]));
     expect(results).toEqual([
       { status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } },
       { status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } },
@@ -126,12 +133,15 @@ describe('processBatch', () => {
   });
 
   it('labels several events for one entity in order within one batch', async () => {
-    const results = await processBatch(deps(), [
-      runEvent('b3a', 'brun3', 'RUNNING'),
-      runEvent('b3b', 'brun3', 'READY'),
-      runEvent('b3c', 'brun3', 'SUCCEEDED'),
-      runEvent('b3d', 'brun3', 'RUNNING'),
-    ]);
+    const results = await processBatch(
+      deps(),
+      items([
+        runEvent('b3a', 'brun3', 'RUNNING'),
+        runEvent('b3b', 'brun3', 'READY'),
+        runEvent('b3c', 'brun3', 'SUCCEEDED'),
+        runEvent('b3d', 'brun3', 'RUNNING'),
+      ]),
+    );
     expect(results.map((result) => result.status === 'fulfilled' && result.value)).toEqual([
       { kind: 'stored', transition: 'applied' },
       { kind: 'stored', transition: 'stale' },
@@ -143,7 +153,10 @@ describe('processBatch', () => {
 
   it('fails only the poison event of a batch and stores the rest', async () => {
     const poison = { ...runEvent('b4p', null, null), rawBody: '{"text":"\\u0000"}' };
-    const results = await processBatch(deps(), [runEvent('b4a', 'brun4', 'READY'), poison, runEvent('b4b', 'brun4', 'RUNNING')]);
+    const results = await processBatch(
+      deps(),
+      items([runEvent('b4a', 'brun4', 'READY'), poison, runEvent('b4b', 'brun4', 'RUNNING')]),
+    );
     expect(results[0]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } });
     expect(results[1]?.status === 'rejected' && isPermanentFailure(results[1].reason)).toBe(true);
     expect(results[2]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'applied' } });
@@ -151,7 +164,10 @@ describe('processBatch', () => {
   });
 
   it('rejects only the events of a source it does not know', async () => {
-    const results = await processBatch(deps(), [{ ...runEvent('b5x', null, null), source: 'other' }, runEvent('b5', null, null)]);
+    const results = await processBatch(
+      deps(),
+      items([{ ...runEvent('b5x', null, null), source: 'other' }, runEvent('b5', null, null)]),
+    );
     expect(results[0]?.status === 'rejected' && results[0].reason).toBeInstanceOf(UnknownSourceError);
     expect(results[1]).toEqual({ status: 'fulfilled', value: { kind: 'stored', transition: 'none' } });
   });

@@ -1,5 +1,6 @@
 import {
   classifyTransition,
+  type EntityStatus,
   rankStatus,
   reopenableStatuses,
   type SourceConfig,
@@ -12,6 +13,7 @@ import {
   type Database,
   entityKey,
   eventKey,
+  lockProcessedEvent,
   markProcessed,
   readEntityStatuses,
   reopenEntityStatuses,
@@ -19,13 +21,36 @@ import {
   type Transaction,
 } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
+import type { Logger } from '@hookline/runtime';
+import { planDeliveries } from './forwarding/plan-deliveries.js';
+import type { HandlerRegistry } from './handlers/load-handlers.js';
+import { type EventFacts, runHandlers } from './handlers/run-handlers.js';
 
-export type ProcessOutcome = { readonly kind: 'stored'; readonly transition: TransitionOutcome } | { readonly kind: 'duplicate' };
+export type ProcessOutcome =
+  | { readonly kind: 'stored'; readonly transition: TransitionOutcome }
+  | { readonly kind: 'duplicate' }
+  /** An operator's replay of a processed event: handlers ran and forwarding was queued again. */
+  | { readonly kind: 'replayed'; readonly transition: TransitionOutcome };
 
 export interface ProcessDeps {
   readonly db: Database;
   readonly config: SourcesConfig;
+  readonly handlers: HandlerRegistry;
+  readonly logger: Logger;
 }
+
+/** What the job adds to the event: which try this is, and whether an operator asked for a replay. */
+export interface EventRun {
+  /** 1 on the first try. */
+  readonly attempt: number;
+  /**
+   * Set on an operator's replay (the replay job's id): the replay runs handlers and forwards
+   * again, and one replay retried still forwards once.
+   */
+  readonly replayKey?: string;
+}
+
+const FIRST_RUN: EventRun = { attempt: 1 };
 
 /** The source is unknown to this worker: usually a deploy where the ingester's config is newer. Retried. */
 export class UnknownSourceError extends Error {
@@ -35,7 +60,7 @@ export class UnknownSourceError extends Error {
   }
 }
 
-function sourceOf(config: SourcesConfig, event: EventJob): SourceConfig {
+export function sourceOf(config: SourcesConfig, event: EventJob): SourceConfig {
   const source = config.sources.get(event.source);
   if (source === undefined) throw new UnknownSourceError(event.source);
   return source;
@@ -108,16 +133,20 @@ async function applyTransitions(
   }
 }
 
+interface Stored {
+  readonly id: number;
+  readonly transition: TransitionOutcome;
+}
+
 /**
- * Stores events with distinct keys and applies their effects inside `tx`: one statement
- * claims them all, transitions run in order, one statement marks them processed. Events
- * already processed come back as `duplicate` and change nothing.
+ * Claims events with distinct keys and applies their transitions inside `tx`: one statement
+ * claims them all, transitions run in waves. Undefined for an event already processed.
  */
-export async function storeEvents(
+async function claimAndTransition(
   tx: Transaction,
   config: SourcesConfig,
   events: readonly EventJob[],
-): Promise<ProcessOutcome[]> {
+): Promise<(Stored | undefined)[]> {
   const sources = events.map((event) => sourceOf(config, event));
   // Claimed in key order, for the same reason as entities: no lock-order deadlocks between batches.
   const claimed = await claimEvents(
@@ -133,22 +162,106 @@ export async function storeEvents(
     else offers.push({ index, offer });
   });
   await applyTransitions(tx, offers, transitions);
-
-  const processed: { id: number; transition: TransitionOutcome }[] = [];
-  const outcomes = events.map((event, index): ProcessOutcome => {
+  return events.map((event, index) => {
     const id = claimed.get(eventKey(event));
     const transition = transitions[index];
-    if (id === undefined || transition === undefined) return { kind: 'duplicate' };
-    processed.push({ id, transition });
-    return { kind: 'stored', transition };
+    return id === undefined || transition === undefined ? undefined : { id, transition };
   });
-  await markProcessed(tx, processed);
-  return outcomes;
 }
 
-/** Stores one event in its own transaction. Idempotent: a processed event answers `duplicate`. */
-export async function processEvent(deps: ProcessDeps, event: EventJob): Promise<ProcessOutcome> {
+/**
+ * Stores events with distinct keys whose sources have no handlers or forwarding: claim,
+ * transitions, and one statement marking them processed. Events already processed come back
+ * as `duplicate` and change nothing.
+ */
+export async function storeEvents(
+  tx: Transaction,
+  config: SourcesConfig,
+  events: readonly EventJob[],
+): Promise<ProcessOutcome[]> {
+  const stored = await claimAndTransition(tx, config, events);
+  await markProcessed(
+    tx,
+    stored.filter((item): item is Stored => item !== undefined),
+  );
+  return stored.map((item) => (item === undefined ? { kind: 'duplicate' } : { kind: 'stored', transition: item.transition }));
+}
+
+/** True when the source runs user code (handlers) or forwards: such events are processed one per transaction. */
+export function hasEffects(deps: ProcessDeps, source: SourceConfig): boolean {
+  return deps.handlers.has(source.name) || source.forward.length > 0;
+}
+
+async function entityAfter(tx: Transaction, event: EventJob): Promise<EntityStatus | undefined> {
+  if (event.entityId === null) return undefined;
+  const key = { source: event.source, entityId: event.entityId };
+  return (await readEntityStatuses(tx, [key])).get(entityKey(key));
+}
+
+/** The user's effects, in the event's transaction: handlers first, then the forwarding outbox. */
+async function runEffects(
+  tx: Transaction,
+  deps: ProcessDeps,
+  source: SourceConfig,
+  event: EventJob,
+  stored: { readonly id: number; readonly facts: EventFacts; readonly replayKey?: string },
+): Promise<void> {
+  const handlers = deps.handlers.get(source.name);
+  if (handlers !== undefined) await runHandlers(tx, handlers, event, stored.facts, deps.logger);
+  await planDeliveries(tx, source, event, stored);
+}
+
+/**
+ * Everything one event does, inside a transaction the caller owns: claim the event row,
+ * apply its transition, run its handlers, write its forwarding outbox, mark it processed.
+ * A processed event answers `duplicate` and changes nothing, unless this run is an
+ * operator's replay, which runs handlers and forwarding again on purpose.
+ */
+export async function processEventInTransaction(
+  tx: Transaction,
+  deps: ProcessDeps,
+  event: EventJob,
+  run: EventRun = FIRST_RUN,
+): Promise<ProcessOutcome> {
+  const source = sourceOf(deps.config, event);
+  const [stored] = await claimAndTransition(tx, deps.config, [event]);
+  if (stored === undefined) {
+    if (run.replayKey === undefined) return { kind: 'duplicate' };
+    return replayProcessedEvent(tx, deps, source, event, run.attempt, run.replayKey);
+  }
+  if (hasEffects(deps, source)) {
+    const facts = {
+      transition: stored.transition,
+      entity: await entityAfter(tx, event),
+      attempt: run.attempt,
+      replay: event.replay === true,
+    };
+    await runEffects(tx, deps, source, event, { id: stored.id, facts });
+  }
+  await markProcessed(tx, [stored]);
+  return { kind: 'stored', transition: stored.transition };
+}
+
+async function replayProcessedEvent(
+  tx: Transaction,
+  deps: ProcessDeps,
+  source: SourceConfig,
+  event: EventJob,
+  attempt: number,
+  replayKey: string,
+): Promise<ProcessOutcome> {
+  // Locked, so that replays of one event run one after the other.
+  const stored = await lockProcessedEvent(tx, event);
+  if (stored === undefined) return { kind: 'duplicate' };
+  if (hasEffects(deps, source)) {
+    const facts = { transition: stored.transition, entity: await entityAfter(tx, event), attempt, replay: true };
+    await runEffects(tx, deps, source, event, { id: stored.id, facts, replayKey });
+  }
+  return { kind: 'replayed', transition: stored.transition };
+}
+
+/** Processes one event in its own transaction. Idempotent: a processed event answers `duplicate`. */
+export async function processEvent(deps: ProcessDeps, event: EventJob, run: EventRun = FIRST_RUN): Promise<ProcessOutcome> {
   sourceOf(deps.config, event);
-  const [outcome] = await deps.db.transaction((tx) => storeEvents(tx, deps.config, [event]));
-  return outcome as ProcessOutcome;
+  return deps.db.transaction((tx) => processEventInTransaction(tx, deps, event, run));
 }

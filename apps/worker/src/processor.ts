@@ -4,6 +4,7 @@ import type { Logger } from '@hookline/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Batcher } from './batcher.js';
 import { failureMessage, isPermanentFailure } from './failure.js';
+import type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ProcessDeps, ProcessOutcome } from './process-event.js';
 
@@ -11,6 +12,7 @@ export interface ProcessorDeps extends ProcessDeps {
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
   readonly batcher: Batcher;
+  readonly deliveries: DeliveryEnqueuer;
 }
 
 /** The BullMQ adapter around `processEvent`: validation, failure records, retry or not. */
@@ -24,7 +26,12 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
     const event = parsed.data;
     const stopTimer = deps.metrics.processingDuration.startTimer();
     try {
-      const outcome = await deps.batcher.submit(event);
+      const outcome = await deps.batcher.submit(event, {
+        attempt: job.attemptsMade + 1,
+        ...(event.replay === true && job.id !== undefined && { replayKey: job.id }),
+      });
+      // After commit, on every run: a retry after a crash here finds the event processed and enqueues what was missed.
+      await deps.deliveries.enqueueForEvent(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
       if (outcome.kind === 'stored') {
         deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });

@@ -27,7 +27,7 @@ export function buildWorker(deps: WorkerDeps): EventWorker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
-    ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs }),
+    ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }),
     settings: {
       backoffStrategy: (attemptsMade, type) => {
         if (type !== BACKOFF_TYPE) throw new Error(`unknown backoff type ${type}`);

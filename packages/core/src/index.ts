@@ -1,6 +1,7 @@
 export { type BackoffPolicy, retryDelayMs } from './backoff.js';
-export { type SourceDefinition, type SourcesFile, sourcesFileSchema } from './config/schema.js';
+export { type ForwardDefinition, type SourceDefinition, type SourcesFile, sourcesFileSchema } from './config/schema.js';
 export {
+  type ForwardDestination,
   formatPath,
   type ParseConfigResult,
   parseSourcesConfig,
@@ -8,6 +9,16 @@ export {
   type SourceConfig,
   type SourcesConfig,
 } from './config/sources-config.js';
+export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
+export {
+  type AttemptVerdict,
+  forwardRetryDelayMs,
+  judgeAttempt,
+  parseRetryAfter,
+  type SendResult,
+} from './forward/attempt-verdict.js';
+export { buildEnvelope, type EnvelopeInput } from './forward/envelope.js';
+export { forwardMessageId } from './forward/message-id.js';
 export { type Headers, headerValue } from './headers.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
 export { type ParsedBody, parseBody } from './ingest/parse-body.js';

@@ -1,5 +1,5 @@
 import type { IncomingEvent, TransitionOutcome } from '@hookline/core';
-import { sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { webhookEvents } from './schema.js';
 
@@ -80,4 +80,22 @@ export async function recordFailedAttempt(db: Executor, event: IncomingEvent, er
       set: { attempts: sql`${webhookEvents.attempts} + 1`, lastError: error },
       setWhere: sql`${webhookEvents.processedAt} is null`,
     });
+}
+
+/**
+ * A processed event, locked until the transaction ends so that two replays of it run one
+ * after the other. Undefined when the event is not stored or not processed yet.
+ */
+export async function lockProcessedEvent(
+  tx: Executor,
+  event: { readonly source: string; readonly eventId: string },
+): Promise<{ readonly id: number; readonly transition: TransitionOutcome } | undefined> {
+  const [row] = await tx
+    .select({ id: webhookEvents.id, transition: webhookEvents.transition })
+    .from(webhookEvents)
+    .where(
+      and(eq(webhookEvents.source, event.source), eq(webhookEvents.eventId, event.eventId), isNotNull(webhookEvents.processedAt)),
+    )
+    .for('update');
+  return row && { id: row.id, transition: (row.transition ?? 'none') as TransitionOutcome };
 }

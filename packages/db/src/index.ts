@@ -1,5 +1,22 @@
 export { createDatabase, type Database, type DatabaseClient, type Executor, type Transaction } from './client.js';
 export {
+  type AttemptOutcome,
+  createDeliveries,
+  type DeliveryToSend,
+  type DeliveryWithAttempts,
+  type FinishedAttempt,
+  failDelivery,
+  finishDeliveryAttempt,
+  listDeliveries,
+  listPendingDeliveries,
+  listStalePendingDeliveries,
+  loadDelivery,
+  type NewDelivery,
+  type PendingDelivery,
+  reopenFailedDelivery,
+  startDeliveryAttempt,
+} from './deliveries-repository.js';
+export {
   advanceEntityStatuses,
   type EntityKey,
   entityKey,
@@ -7,6 +24,6 @@ export {
   reopenEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
-export { claimEvents, eventKey, markProcessed, recordFailedAttempt } from './events-repository.js';
+export { claimEvents, eventKey, lockProcessedEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export * from './schema.js';

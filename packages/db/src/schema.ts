@@ -47,5 +47,64 @@ export const entityStates = pgTable(
   (table) => [primaryKey({ columns: [table.source, table.entityId] })],
 );
 
+/**
+ * The forwarding outbox: one row per (event, destination, replay), written in the event's
+ * own transaction, so a stored event always has its deliveries and a rolled-back one has none.
+ */
+export const forwardDeliveries = pgTable(
+  'forward_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The `webhook-id` sent on every attempt, and the delivery job's id. */
+    messageId: text('message_id').notNull(),
+    webhookEventId: bigint('webhook_event_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    destination: text('destination').notNull(),
+    /** The entity's status after the event's transition, as forwarded (fixed when the row is written). */
+    entityStatus: text('entity_status'),
+    transition: text('transition').notNull(),
+    replay: boolean('replay').notNull().default(false),
+    state: text('state').notNull().default('pending'),
+    /** Sends started, including one cut short by a crash. */
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    unique('forward_deliveries_message_id_key').on(table.messageId),
+    index('forward_deliveries_event_idx').on(table.webhookEventId),
+    index('forward_deliveries_pending_idx').on(table.createdAt).where(sql`${table.state} = 'pending'`),
+    check('forward_deliveries_state_check', sql`${table.state} in ('pending','delivered','failed')`),
+  ],
+);
+
+/** Every send of a delivery: who answered what, or what went wrong, and how long it took. */
+export const forwardAttempts = pgTable(
+  'forward_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => forwardDeliveries.id, { onDelete: 'cascade' }),
+    destination: text('destination').notNull(),
+    attempt: integer('attempt').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Null until the attempt ends; stays null for one cut short by a crash. */
+    outcome: text('outcome'),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms'),
+  },
+  (table) => [
+    unique('forward_attempts_delivery_attempt_key').on(table.deliveryId, table.attempt),
+    check('forward_attempts_outcome_check', sql`${table.outcome} in ('delivered','retry','rejected','failed')`),
+  ],
+);
+
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type EntityStateRow = typeof entityStates.$inferSelect;
+export type ForwardDeliveryRow = typeof forwardDeliveries.$inferSelect;
+export type ForwardAttemptRow = typeof forwardAttempts.$inferSelect;

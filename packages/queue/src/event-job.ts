@@ -1,8 +1,12 @@
 import type { IncomingEvent } from '@hookline/core';
 import { z } from 'zod';
 
-/** The job the ingester enqueues: exactly the verified event. Secrets are never part of it. */
-export type EventJob = IncomingEvent;
+/**
+ * The job the ingester enqueues: exactly the verified event. Secrets are never part of it.
+ * An operator's replay enqueues the stored event again with `replay: true`, which runs its
+ * handlers and forwards it again even though it is already processed.
+ */
+export type EventJob = IncomingEvent & { readonly replay?: boolean };
 
 /** The worker validates every job: one that fails this can never be stored and is not retried. */
 export const eventJobSchema = z.object({
@@ -15,4 +19,5 @@ export const eventJobSchema = z.object({
   payloadJson: z.string().optional(),
   headers: z.record(z.string(), z.string()),
   receivedAt: z.number().int().positive(),
+  replay: z.boolean().optional(),
 }) satisfies z.ZodType<EventJob>;

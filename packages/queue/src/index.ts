@@ -1,4 +1,13 @@
 export { createProducerConnection, createWorkerConnection, type ProducerConnectionOptions } from './connection.js';
+export { type DeliveryJob, deliveryJobSchema } from './delivery-job.js';
+export {
+  createDeliveryQueue,
+  DELIVERIES_QUEUE,
+  type DeliveryQueue,
+  type DeliveryQueueOptions,
+  type DeliveryToEnqueue,
+  enqueueDeliveries,
+} from './delivery-queue.js';
 export {
   createEnqueuer,
   type EnqueueOutcome,

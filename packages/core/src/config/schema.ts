@@ -34,6 +34,29 @@ const statusesSchema = z
     });
   });
 
+/** `*` matches any run of characters; everything else is literal: `payment_intent.*`. */
+const eventTypeGlobs = z.array(z.string().min(1)).min(1);
+
+const forwardSchema = z.strictObject({
+  /** Where the signed envelope is POSTed. */
+  url: z.url({ protocol: /^https?$/, message: 'must be an http or https URL' }),
+  /** Environment variable holding the Standard Webhooks signing secret (`whsec_<base64>`). */
+  secretEnv: envName,
+  /** Longest wait for the response status, connection included. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  /** Only events whose type matches one of these globs are forwarded; all when absent. */
+  eventTypes: eventTypeGlobs.optional(),
+  /** Sends before the delivery is failed for good (the first one included). */
+  attempts: z.number().int().min(1).max(100).default(12),
+  /** Consecutive failures that open the destination's circuit, and how long it stays open. */
+  breaker: z
+    .strictObject({
+      failures: z.number().int().min(1).default(5),
+      cooldownMs: z.number().int().min(100).default(30_000),
+    })
+    .default({ failures: 5, cooldownMs: 30_000 }),
+});
+
 const sourceSchema = z
   .strictObject({
     /** Route segment: POST /webhooks/<name>. */
@@ -58,6 +81,10 @@ const sourceSchema = z
     tokenHeader: headerName.optional(),
     entity: z.strictObject({ id: path, status: path }).optional(),
     statuses: statusesSchema.optional(),
+    /** Handler modules run in the event's transaction: paths relative to the sources file. */
+    handlers: z.array(z.string().min(1)).default([]),
+    /** Destinations that receive a signed copy of every stored event. */
+    forward: z.array(forwardSchema).default([]),
   })
   .superRefine((source, ctx) => {
     const scheme = signatureSchemes[source.provider];
@@ -77,6 +104,14 @@ const sourceSchema = z
     if (source.dedupe.windowSeconds !== undefined && !source.dedupe.contentHash) {
       ctx.addIssue({ code: 'custom', path: ['dedupe', 'windowSeconds'], message: 'applies only with contentHash: true' });
     }
+    const urls = new Set<string>();
+    source.forward.forEach((destination, index) => {
+      // The URL identifies a destination (its deliveries, its breaker): listing it twice would send twice.
+      if (urls.has(destination.url)) {
+        ctx.addIssue({ code: 'custom', path: ['forward', index, 'url'], message: `duplicate destination "${destination.url}"` });
+      }
+      urls.add(destination.url);
+    });
   });
 
 export const sourcesFileSchema = z.strictObject({ sources: z.array(sourceSchema).min(1) }).superRefine((file, ctx) => {
@@ -91,3 +126,4 @@ export const sourcesFileSchema = z.strictObject({ sources: z.array(sourceSchema)
 
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 export type SourceDefinition = SourcesFile['sources'][number];
+export type ForwardDefinition = SourceDefinition['forward'][number];

@@ -122,6 +122,87 @@ sources:
     expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
   });
 
+  it('resolves handlers and forwarding destinations with their secrets and defaults', () => {
+    const text = `${yaml}    handlers: [./handlers/mark-paid.ts]
+    forward:
+      - url: https://orders.internal/hooks
+        secretEnv: ORDERS_FORWARD_SECRET
+        eventTypes: ['payment_intent.*']
+      - url: http://audit.internal/in
+        secretEnv: AUDIT_SECRET
+        timeoutMs: 2000
+        attempts: 3
+        breaker: { failures: 2, cooldownMs: 1000 }
+`;
+    const result = parseSourcesConfig(text, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: 'b',
+      PAYMENTS_SECRET_OLD: 'c',
+      ORDERS_FORWARD_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      AUDIT_SECRET: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const payments = result.config.sources.get('payments');
+    expect(payments?.handlers).toEqual(['./handlers/mark-paid.ts']);
+    expect(payments?.forward).toEqual([
+      {
+        url: 'https://orders.internal/hooks',
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        timeoutMs: 10_000,
+        eventTypes: ['payment_intent.*'],
+        attempts: 12,
+        breaker: { failures: 5, cooldownMs: 30_000 },
+      },
+      {
+        url: 'http://audit.internal/in',
+        secret: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        timeoutMs: 2000,
+        attempts: 3,
+        breaker: { failures: 2, cooldownMs: 1000 },
+      },
+    ]);
+    expect(result.config.sources.get('orders')).toMatchObject({ handlers: [], forward: [] });
+  });
+
+  it('names the destination whose signing secret is unset or not a Standard Webhooks secret', () => {
+    const text = `${yaml}    forward:
+      - { url: 'https://a.example/in', secretEnv: A_SECRET }
+      - { url: 'https://b.example/in', secretEnv: B_SECRET }
+`;
+    const result = parseSourcesConfig(text, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: 'b',
+      PAYMENTS_SECRET_OLD: 'c',
+      B_SECRET: 'not base64!',
+    });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'sources[1].forward[0].secretEnv: env var A_SECRET is not set',
+        'sources[1].forward[1].secretEnv: env var B_SECRET must hold a Standard Webhooks secret (base64, optionally behind whsec_)',
+      ],
+    });
+  });
+
+  it.each([
+    ['a URL that is not http(s)', "{ url: 'ftp://a.example/in', secretEnv: A }", 'sources[1].forward[0].url'],
+    [
+      'a destination listed twice',
+      "{ url: 'https://a.example', secretEnv: A }\n      - { url: 'https://a.example', secretEnv: A }",
+      'sources[1].forward[1].url',
+    ],
+    ['a timeout below 100 ms', "{ url: 'https://a.example', secretEnv: A, timeoutMs: 5 }", 'sources[1].forward[0].timeoutMs'],
+  ])('rejects %s', (_name, destination, path) => {
+    const result = parseSourcesConfig(`${yaml}    forward:\n      - ${destination}\n`, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: 'b',
+      PAYMENTS_SECRET_OLD: 'c',
+      A: 'YWJj',
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
+  });
+
   it('rejects text that is not YAML', () => {
     expect(parseSourcesConfig('sources: [', {}).ok).toBe(false);
   });

@@ -1,9 +1,20 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { EntityPaths, Secret, SignatureScheme } from '../signatures/index.js';
-import { schemeFor } from '../signatures/index.js';
+import { isStandardWebhooksSecret, schemeFor } from '../signatures/index.js';
 import type { StatusRules } from '../status/transition.js';
-import { type SourceDefinition, sourcesFileSchema } from './schema.js';
+import { type ForwardDefinition, type SourceDefinition, sourcesFileSchema } from './schema.js';
+
+/** A forwarding destination with its signing secret resolved. */
+export interface ForwardDestination {
+  readonly url: string;
+  /** The Standard Webhooks secret (`whsec_<base64>`) the envelope is signed with. */
+  readonly secret: string;
+  readonly timeoutMs: number;
+  readonly eventTypes?: readonly string[];
+  readonly attempts: number;
+  readonly breaker: { readonly failures: number; readonly cooldownMs: number };
+}
 
 /** A source ready to verify deliveries: its definition with secrets resolved and scheme chosen. */
 export interface SourceConfig {
@@ -18,6 +29,9 @@ export interface SourceConfig {
   readonly contentHashDedupe: false | { readonly windowSeconds?: number };
   readonly entity?: EntityPaths;
   readonly statuses?: StatusRules;
+  /** Handler module paths as written in the file (relative to it unless absolute). */
+  readonly handlers: readonly string[];
+  readonly forward: readonly ForwardDestination[];
 }
 
 export interface SourcesConfig {
@@ -50,6 +64,11 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
   const entity = definition.entity ?? scheme.defaultEntity;
   const statuses = definition.statuses ? resolveStatuses(definition.statuses) : scheme.defaultStatuses;
   const { contentHash, windowSeconds } = definition.dedupe;
+  const forward = definition.forward.flatMap((destination, destinationIndex) => {
+    const resolved = resolveDestination(destination, env);
+    if (typeof resolved === 'string') problems.push(`sources[${index}].forward[${destinationIndex}].secretEnv: ${resolved}`);
+    return typeof resolved === 'string' ? [] : [resolved];
+  });
   return {
     name: definition.name,
     scheme,
@@ -61,6 +80,8 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     contentHashDedupe: contentHash ? { ...(windowSeconds !== undefined && { windowSeconds }) } : false,
     ...(entity && { entity }),
     ...(statuses && { statuses }),
+    handlers: definition.handlers,
+    forward,
   };
 }
 
@@ -69,6 +90,16 @@ function resolveStatuses(statuses: NonNullable<SourceDefinition['statuses']>): S
   const { reopen, ...rest } = statuses;
   if (reopen === undefined) return rest;
   return { ...rest, reopen: reopen.map((rule) => ({ eventTypes: rule.eventTypes, from: rule.from ?? statuses.terminal })) };
+}
+
+function resolveDestination(definition: ForwardDefinition, env: NodeJS.ProcessEnv): ForwardDestination | string {
+  const secret = env[definition.secretEnv]?.trim();
+  if (secret === undefined || secret === '') return `env var ${definition.secretEnv} is not set`;
+  if (!isStandardWebhooksSecret(secret)) {
+    return `env var ${definition.secretEnv} must hold a Standard Webhooks secret (base64, optionally behind whsec_)`;
+  }
+  const { secretEnv: _name, ...settings } = definition;
+  return { ...settings, secret };
 }
 
 /** Validates a parsed sources file and resolves each source's secrets from `env`. */

@@ -43,5 +43,10 @@ export type {
   VerifyInput,
   VerifyResult,
 } from './scheme.js';
-export { createStandardWebhooksScheme, standardWebhooksKey } from './standard-webhooks.js';
+export {
+  createStandardWebhooksScheme,
+  isStandardWebhooksSecret,
+  signStandardWebhooks,
+  standardWebhooksKey,
+} from './standard-webhooks.js';
 export { signStripe } from './stripe.js';

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { standardWebhooksScheme } from './standard-webhooks.js';
+import { isStandardWebhooksSecret, signStandardWebhooks, standardWebhooksScheme } from './standard-webhooks.js';
 
 const NOW = 1_760_000_000;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -85,5 +85,24 @@ describe('standard-webhooks scheme', () => {
     ['future', NOW + 301],
   ])('rejects a validly signed %s timestamp outside tolerance', (_name, timestamp) => {
     expect(verify(headersFor(SECRET, timestamp))).toEqual({ ok: false, reason: 'timestamp_out_of_tolerance' });
+  });
+});
+
+describe('signStandardWebhooks', () => {
+  it('signs so that the standardwebhooks package verifies it', () => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'webhook-id': 'msg_out',
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signStandardWebhooks(SECRET, 'msg_out', timestamp, body),
+    };
+    expect(new Webhook(SECRET).verify(body, headers)).toEqual(JSON.parse(body));
+  });
+
+  it('tells Standard Webhooks secrets from other strings', () => {
+    expect(isStandardWebhooksSecret(SECRET)).toBe(true);
+    expect(isStandardWebhooksSecret(OTHER.slice('whsec_'.length))).toBe(true);
+    expect(isStandardWebhooksSecret('whsec_')).toBe(false);
+    expect(isStandardWebhooksSecret('not base64!')).toBe(false);
   });
 });

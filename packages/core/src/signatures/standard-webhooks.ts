@@ -16,6 +16,17 @@ function sign(key: Buffer, id: string, timestamp: string, rawBody: Buffer): Buff
   return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest();
 }
 
+/** True for non-empty base64, optionally behind `whsec_`: the form every Standard Webhooks library accepts. */
+export function isStandardWebhooksSecret(secret: string): boolean {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  return encoded.length > 0 && encoded.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(encoded);
+}
+
+/** The `webhook-signature` value for a message Hookline sends: `v1,<base64 HMAC-SHA256>`. */
+export function signStandardWebhooks(secret: string, id: string, timestampSeconds: number, body: string): string {
+  return `v1,${sign(standardWebhooksKey(secret), id, String(timestampSeconds), Buffer.from(body)).toString('base64')}`;
+}
+
 /** The `v1,<base64>` entries of a space-separated signature header; other versions are ignored. */
 function v1Signatures(header: string): Buffer[] {
   return header

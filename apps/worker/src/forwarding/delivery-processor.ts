@@ -1,0 +1,142 @@
+import { type AttemptVerdict, buildEnvelope, judgeAttempt, type SourcesConfig } from '@hookline/core';
+import {
+  type AttemptOutcome,
+  type Database,
+  failDelivery,
+  finishDeliveryAttempt,
+  loadDelivery,
+  reopenFailedDelivery,
+  startDeliveryAttempt,
+} from '@hookline/db';
+import { type DeliveryJob, deliveryJobSchema } from '@hookline/queue';
+import type { Logger } from '@hookline/runtime';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { WorkerMetrics } from '../metrics.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { describeDestination, findDestination } from './destinations.js';
+import { sendDelivery } from './send-delivery.js';
+
+export interface DeliveryDeps {
+  readonly db: Database;
+  readonly config: SourcesConfig;
+  readonly breaker: CircuitBreaker;
+  readonly logger: Logger;
+  readonly metrics: WorkerMetrics;
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly attempt: number }
+  | { readonly kind: 'already'; readonly state: string };
+
+/** A send that may succeed later; carries the receiver's `Retry-After`, which the backoff honours. */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+// A probe holds the half-open circuit for its timeout plus this, so a lost probe is replaced.
+const PROBE_MARGIN_MS = 1000;
+// While a probe is out, others look again this often rather than waiting out its whole lease.
+const HALF_OPEN_POLL_MS = 1000;
+
+function describeResult(result: Awaited<ReturnType<typeof sendDelivery>>): { statusCode?: number; error?: string } {
+  return result.kind === 'response' ? { statusCode: result.statusCode } : { error: result.error };
+}
+
+function attemptOutcome(verdict: AttemptVerdict, lastAttempt: boolean): AttemptOutcome {
+  if (verdict.kind === 'retry') return lastAttempt ? 'failed' : 'retry';
+  return verdict.kind;
+}
+
+/**
+ * The forwarding job: one send of one delivery. The delivery row decides whether a send is
+ * still owed, so a job run twice (a stalled worker, a sweep) sends only while it is pending.
+ * While the destination's circuit is open the job is parked without spending an attempt.
+ */
+export function toDeliveryProcessor(deps: DeliveryDeps) {
+  return async (job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> => {
+    const parsed = deliveryJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('invalid delivery job data');
+    const delivery = await loadDelivery(deps.db, parsed.data.deliveryId);
+    if (delivery === undefined) throw new UnrecoverableError(`delivery ${parsed.data.deliveryId} does not exist`);
+    if (delivery.state === 'delivered') return { kind: 'already', state: delivery.state };
+
+    const log = deps.logger.child({
+      source: delivery.source,
+      eventId: delivery.eventId,
+      messageId: delivery.messageId,
+      destination: describeDestination(delivery.destination),
+    });
+    // BullMQ runs a job whose delivery failed only when someone retried it from the failed set: send again.
+    if (delivery.state === 'failed' && (await reopenFailedDelivery(deps.db, delivery.id))) {
+      log.info('failed delivery retried; sending it again');
+    }
+    const destination = findDestination(deps.config, delivery.source, delivery.destination);
+    if (destination === undefined) {
+      await failDelivery(deps.db, delivery.id, 'destination is no longer configured for this source');
+      log.warn('destination no longer configured; delivery failed');
+      throw new UnrecoverableError('destination is no longer configured for this source');
+    }
+
+    const gate = await deps.breaker.acquire(destination.url, destination.timeoutMs + PROBE_MARGIN_MS);
+    if (!gate.allowed) {
+      const waitMs = gate.state === 'half_open' ? Math.min(gate.waitMs, HALF_OPEN_POLL_MS) : gate.waitMs;
+      // Jitter, so that parked deliveries do not all come back in the same millisecond.
+      await job.moveToDelayed(Date.now() + waitMs + Math.round(Math.random() * 250), token);
+      deps.metrics.forwardBreakerWaits.inc();
+      throw new DelayedError();
+    }
+
+    const attempt = await startDeliveryAttempt(deps.db, delivery.id);
+    if (attempt === undefined) return { kind: 'already', state: 'finished' };
+    const body = buildEnvelope({
+      eventId: delivery.eventId,
+      source: delivery.source,
+      eventType: delivery.eventType,
+      entityId: delivery.entityId,
+      status: delivery.entityStatus,
+      transition: delivery.transition,
+      receivedAt: delivery.receivedAt,
+      replay: delivery.replay,
+      rawBody: delivery.rawBody,
+    });
+    const result = await sendDelivery({
+      url: destination.url,
+      secret: destination.secret,
+      messageId: delivery.messageId,
+      body,
+      timeoutMs: destination.timeoutMs,
+    });
+    const verdict = judgeAttempt(result, Date.now());
+    // Any answer but "try later" shows the destination is up, a 400 included.
+    if (verdict.kind === 'retry') await deps.breaker.recordFailure(destination.url, destination.breaker);
+    else await deps.breaker.recordSuccess(destination.url);
+
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const outcome = attemptOutcome(verdict, lastAttempt);
+    const details = describeResult(result);
+    await finishDeliveryAttempt(deps.db, {
+      deliveryId: delivery.id,
+      attempt,
+      outcome,
+      durationMs: result.durationMs,
+      ...details,
+    });
+    deps.metrics.forwardAttempts.inc({ outcome });
+    deps.metrics.forwardDuration.observe(result.durationMs / 1000);
+
+    if (outcome === 'delivered') {
+      log.debug({ attempt, ...details }, 'delivered');
+      return { kind: 'delivered', attempt };
+    }
+    const reason = details.error ?? `destination answered ${details.statusCode}`;
+    log.warn({ attempt, outcome, ...details }, outcome === 'retry' ? 'delivery attempt failed; will retry' : 'delivery failed');
+    if (verdict.kind === 'rejected') throw new UnrecoverableError(reason);
+    throw new RetryableDeliveryError(reason, verdict.kind === 'retry' ? verdict.retryAfterMs : undefined);
+  };
+}

@@ -1,0 +1,4 @@
+// A module that forgot defineHandler: the worker must refuse it at start-up.
+export default {
+  handle() {},
+};
