@@ -5,3 +5,4 @@ export { processBatch } from './process-batch.js';
 export { type ProcessDeps, type ProcessOutcome, processEvent, storeEvents, UnknownSourceError } from './process-event.js';
 export { type ProcessorDeps, toProcessor } from './processor.js';
 export { buildWorker, type EventWorker, type WorkerDeps } from './worker.js';
+export { workerEnv } from './env.js';

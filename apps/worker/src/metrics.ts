@@ -7,7 +7,7 @@ export function createWorkerMetrics(registry = new Registry()) {
     registry,
     processed: new Counter({
       name: 'hookline_events_processed_total',
-      help: 'Jobs finished, by source and outcome (stored, duplicate, failed).',
+      help: 'Jobs finished, by source and outcome (stored, duplicate, replayed, failed).',
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),

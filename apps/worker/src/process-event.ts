@@ -2,6 +2,7 @@ import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, 
 import {
   advanceEntityStatuses,
   claimEvents,
+  completeReplay,
   type Database,
   entityKey,
   eventKey,
@@ -12,7 +13,11 @@ import {
 } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 
-export type ProcessOutcome = { readonly kind: 'stored'; readonly transition: TransitionOutcome } | { readonly kind: 'duplicate' };
+export type ProcessOutcome =
+  | { readonly kind: 'stored'; readonly transition: TransitionOutcome }
+  | { readonly kind: 'duplicate' }
+  /** An operator's replay re-ran an already processed event. */
+  | { readonly kind: 'replayed'; readonly transition: TransitionOutcome };
 
 export interface ProcessDeps {
   readonly db: Database;
@@ -131,4 +136,31 @@ export async function processEvent(deps: ProcessDeps, event: EventJob): Promise<
   sourceOf(deps.config, event);
   const [outcome] = await deps.db.transaction((tx) => storeEvents(tx, deps.config, [event]));
   return outcome as ProcessOutcome;
+}
+
+/** Offers a processed event's status to its entity again, under the same forward-only rule. */
+async function offerAgain(tx: Transaction, source: SourceConfig, event: EventJob): Promise<TransitionOutcome> {
+  const offer = offerOf(source, event);
+  if (typeof offer === 'string') return offer;
+  const transitions: TransitionOutcome[] = [];
+  await applyTransitions(tx, [{ index: 0, offer }], transitions);
+  return transitions[0] as TransitionOutcome;
+}
+
+/**
+ * Runs an event again on purpose: an operator's replay, job `jobId`. An event not processed
+ * yet (it was failing) is stored as usual; a processed one is not a duplicate here: its
+ * transition runs again — forward-only still, so a status never moves back. The outcome is
+ * recorded on the replay's audit row in the same transaction; the event row keeps the
+ * transition of its first run.
+ */
+export async function replayEvent(deps: ProcessDeps, event: EventJob, jobId: string): Promise<ProcessOutcome> {
+  const source = sourceOf(deps.config, event);
+  return deps.db.transaction(async (tx) => {
+    const [first] = await storeEvents(tx, deps.config, [event]);
+    const outcome: ProcessOutcome =
+      first?.kind === 'stored' ? first : { kind: 'replayed', transition: await offerAgain(tx, source, event) };
+    await completeReplay(tx, jobId, outcome.transition);
+    return outcome;
+  });
 }

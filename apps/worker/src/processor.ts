@@ -5,7 +5,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Batcher } from './batcher.js';
 import { failureMessage, isPermanentFailure } from './failure.js';
 import type { WorkerMetrics } from './metrics.js';
-import type { ProcessDeps, ProcessOutcome } from './process-event.js';
+import { type ProcessDeps, type ProcessOutcome, replayEvent } from './process-event.js';
 
 export interface ProcessorDeps extends ProcessDeps {
   readonly logger: Logger;
@@ -24,12 +24,12 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
     const event = parsed.data;
     const stopTimer = deps.metrics.processingDuration.startTimer();
     try {
-      const outcome = await deps.batcher.submit(event);
+      // Replays are rare and must not answer `duplicate`: each runs in a transaction of its own.
+      const outcome = event.replay ? await replayEvent(deps, event, job.id ?? '') : await deps.batcher.submit(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
-      if (outcome.kind === 'stored') {
-        deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
-        deps.metrics.endToEnd.observe((Date.now() - event.receivedAt) / 1000);
-      }
+      if (outcome.kind !== 'duplicate') deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
+      // A replay's receipt time is the original delivery's: its age is not pipeline latency.
+      if (outcome.kind === 'stored' && !event.replay) deps.metrics.endToEnd.observe((Date.now() - event.receivedAt) / 1000);
       deps.logger.debug({ source: event.source, eventId: event.eventId, outcome }, 'event processed');
       return outcome;
     } catch (error) {

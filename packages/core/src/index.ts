@@ -1,5 +1,6 @@
 export { type BackoffPolicy, retryDelayMs } from './backoff.js';
 export { type SourceDefinition, type SourcesFile, sourcesFileSchema } from './config/schema.js';
+export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export {
   formatPath,
   type ParseConfigResult,

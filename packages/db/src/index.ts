@@ -9,3 +9,14 @@ export {
 export { claimEvents, eventKey, markProcessed, recordFailedAttempt } from './events-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export * from './schema.js';
+export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
+export {
+  completeReplay,
+  listEventActions,
+  type NewOperatorAction,
+  type OperatorAction,
+  type OverrideResult,
+  overrideEntityStatus,
+  recordOperatorAction,
+  type StatusOverride,
+} from './operator-actions.js';

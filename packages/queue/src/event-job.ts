@@ -1,8 +1,12 @@
 import type { IncomingEvent } from '@hookline/core';
 import { z } from 'zod';
 
-/** The job the ingester enqueues: exactly the verified event. Secrets are never part of it. */
-export type EventJob = IncomingEvent;
+/**
+ * The job the ingester enqueues: exactly the verified event. Secrets are never part of it.
+ * `replay` marks a job an operator asked for: the worker then re-runs an already processed
+ * event on purpose instead of answering `duplicate`.
+ */
+export type EventJob = IncomingEvent & { readonly replay?: boolean };
 
 /** The worker validates every job: one that fails this can never be stored and is not retried. */
 export const eventJobSchema = z.object({
@@ -14,4 +18,5 @@ export const eventJobSchema = z.object({
   rawBody: z.string(),
   headers: z.record(z.string(), z.string()),
   receivedAt: z.number().int().positive(),
+  replay: z.boolean().optional(),
 }) satisfies z.ZodType<EventJob>;

@@ -16,3 +16,22 @@ export {
   type EventQueueOptions,
   type Retention,
 } from './event-queue.js';
+export {
+  BACKLOG_STATES,
+  createQueueDepthReader,
+  type QueueDepth,
+  type QueueDepthReader,
+  QUEUE_STATES,
+  type QueueState,
+} from './queue-depth.js';
+export { enqueueReplay, REPLAY_PRIORITY, replayJobId } from './replay.js';
+export {
+  type CounterSample,
+  createStatsPublisher,
+  readStats,
+  STATS_BUCKET_SECONDS,
+  type StatsPublisher,
+  type StatsPublisherOptions,
+  type StatsWindows,
+  statsKey,
+} from './stats.js';
