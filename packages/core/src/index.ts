@@ -1,6 +1,5 @@
 export { type BackoffPolicy, retryDelayMs } from './backoff.js';
 export { type SourceDefinition, type SourcesFile, sourcesFileSchema } from './config/schema.js';
-export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export {
   formatPath,
   type ParseConfigResult,
@@ -9,6 +8,7 @@ export {
   type SourceConfig,
   type SourcesConfig,
 } from './config/sources-config.js';
+export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export { type Headers, headerValue } from './headers.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { entityStates, type EntityStateRow, type WebhookEventRow, webhookEvents } from './schema.js';
+import { type EntityStateRow, entityStates, type WebhookEventRow, webhookEvents } from './schema.js';
 
 export interface EventFilter {
   readonly source?: string;
@@ -96,4 +96,3 @@ export async function findEntity(
     .limit(limit);
   return { state, events: latest.reverse() };
 }
-

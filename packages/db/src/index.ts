@@ -6,10 +6,9 @@ export {
   readEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
+export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
 export { claimEvents, eventKey, markProcessed, recordFailedAttempt } from './events-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
-export * from './schema.js';
-export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
 export {
   completeReplay,
   listEventActions,
@@ -18,5 +17,7 @@ export {
   type OverrideResult,
   overrideEntityStatus,
   recordOperatorAction,
+  removeReplayAction,
   type StatusOverride,
 } from './operator-actions.js';
+export * from './schema.js';

@@ -30,6 +30,11 @@ export async function completeReplay(tx: Executor, jobId: string, transition: Tr
     .where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'replay')));
 }
 
+/** Removes the audit row of a replay whose job could not be queued: it never happened. */
+export async function removeReplayAction(db: Executor, jobId: string): Promise<void> {
+  await db.delete(operatorActions).where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'replay')));
+}
+
 /** The audit rows about one event (its replays), oldest first. */
 export async function listEventActions(db: Executor, source: string, eventId: string): Promise<OperatorActionRow[]> {
   return db
@@ -76,7 +81,13 @@ export async function overrideEntityStatus(db: Database, override: StatusOverrid
     });
     await tx
       .insert(entityStates)
-      .values({ ...key, status: override.next.status, statusRank: override.next.rank, terminal: override.next.terminal, lastEventId: eventId })
+      .values({
+        ...key,
+        status: override.next.status,
+        statusRank: override.next.rank,
+        terminal: override.next.terminal,
+        lastEventId: eventId,
+      })
       .onConflictDoUpdate({
         target: [entityStates.source, entityStates.entityId],
         set: {

@@ -1,4 +1,9 @@
-export { createProducerConnection, createWorkerConnection, type ProducerConnectionOptions } from './connection.js';
+export {
+  createAdminConnection,
+  createProducerConnection,
+  createWorkerConnection,
+  type ProducerConnectionOptions,
+} from './connection.js';
 export {
   createEnqueuer,
   type EnqueueOutcome,
@@ -19,9 +24,9 @@ export {
 export {
   BACKLOG_STATES,
   createQueueDepthReader,
+  QUEUE_STATES,
   type QueueDepth,
   type QueueDepthReader,
-  QUEUE_STATES,
   type QueueState,
 } from './queue-depth.js';
 export { enqueueReplay, REPLAY_PRIORITY, replayJobId } from './replay.js';

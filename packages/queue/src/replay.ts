@@ -17,9 +17,7 @@ export function replayJobId(source: string): string {
   return `${source}/%replay-${randomUUID()}`;
 }
 
-/** Enqueues a stored event to run through the worker again on purpose; returns the new job id. */
-export async function enqueueReplay(queue: EventQueue, event: IncomingEvent): Promise<string> {
-  const jobId = replayJobId(event.source);
+/** Enqueues a stored event to run through the worker again on purpose, as job `jobId` (from `replayJobId`). */
+export async function enqueueReplay(queue: EventQueue, event: IncomingEvent, jobId: string): Promise<void> {
   await queue.add(event.source, { ...event, replay: true }, { jobId, priority: REPLAY_PRIORITY });
-  return jobId;
 }

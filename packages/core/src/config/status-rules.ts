@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { StatusRules } from '../status/transition.js';
-import { formatPath } from './sources-config.js';
 import { sourcesFileSchema } from './schema.js';
+import { formatPath } from './sources-config.js';
 
 export type ParseStatusRulesResult =
   | { ok: true; rules: ReadonlyMap<string, StatusRules | undefined> }
