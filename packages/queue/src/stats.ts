@@ -65,9 +65,10 @@ export function createStatsPublisher(connection: Redis, options: StatsPublisherO
     for (const [field, delta] of deltas) published.set(field, (published.get(field) ?? 0) + delta);
   }
 
-  // Flushes run one after another, so two never push the same growth twice.
+  // Flushes run one after another, so two never push the same growth twice; a failed one
+  // leaves `published` as it was, so the next flush pushes its growth too.
   function flush(): Promise<void> {
-    running = running.then(push);
+    running = running.catch(() => {}).then(push);
     return running;
   }
 
