@@ -1,10 +1,11 @@
-// Runs every role on one machine: migrations first, then the ingester and the worker.
+// Runs every role on one machine: migrations first, then the ingester, the worker and the admin.
 // Each role is its own process, as in production; a signal stops them all gracefully.
 import { spawn } from 'node:child_process';
 
 const roles = [
   ['ingester', 'apps/ingester/dist/main.js'],
   ['worker', 'apps/worker/dist/main.js'],
+  ['admin', 'apps/admin/dist/main.js'],
 ];
 
 function run(script) {

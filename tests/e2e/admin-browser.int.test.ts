@@ -75,7 +75,7 @@ describe('Bull Board in a browser', () => {
     // The job card's first action is Retry; Bull Board asks for confirmation.
     await card.locator('button').first().click();
     const dialog = page.locator('[role="dialog"], [role="alertdialog"]');
-    await expect.poll(() => dialog.innerText()).toMatch(/retry this job/);
+    await expect.poll(() => dialog.textContent()).toMatch(/retry this job/);
     await dialog.getByRole('button', { name: 'Confirm' }).click();
 
     const job = await waitFor('the job to leave the failed set', async () => {
