@@ -33,12 +33,14 @@ export interface StatsPublisherOptions {
   readonly intervalMs?: number;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** Longest the final flush may hold up a shutdown (default 2 s). */
+  readonly closeTimeoutMs?: number;
 }
 
 export interface StatsPublisher {
   /** Adds what the counters grew by since the last successful flush. */
   flush(): Promise<void>;
-  /** Stops the timer and flushes one last time. */
+  /** Stops the timer and flushes one last time, giving up after `closeTimeoutMs` (Redis may be away). */
   close(): Promise<void>;
 }
 
@@ -81,7 +83,12 @@ export function createStatsPublisher(connection: Redis, options: StatsPublisherO
     flush,
     async close() {
       clearInterval(timer);
-      await flush().catch((error: unknown) => options.onError?.(error));
+      let deadline: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        deadline = setTimeout(resolve, options.closeTimeoutMs ?? 2000);
+      });
+      await Promise.race([flush().catch((error: unknown) => options.onError?.(error)), timeout]);
+      clearTimeout(deadline);
     },
   };
 }
