@@ -31,7 +31,8 @@ function presentedToken(request: FastifyRequest): string | undefined {
 export function installAuth(app: FastifyInstance, identify: (token: string) => string | undefined): void {
   app.decorateRequest('operator', '');
   app.addHook('onRequest', async (request, reply) => {
-    if (OPEN_ROUTES.has(request.url.split('?')[0] ?? '')) return;
+    // The matched route, not the raw URL: no spelling of a path can reach another route unguarded.
+    if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
     const token = presentedToken(request);
     const operator = token === undefined ? undefined : identify(token);
     if (operator === undefined) {
