@@ -34,8 +34,14 @@ sources:
 
 export const sourceEnv = { JOBS_SECRET: SECRET };
 
-export function sourcesConfig(): SourcesConfig {
-  const parsed = parseSourcesConfig(SOURCES_YAML, sourceEnv);
+/** The sources a pipeline serves: the `jobs` source above unless a test brings its own. */
+export interface PipelineSources {
+  readonly yaml: string;
+  readonly env: Record<string, string>;
+}
+
+export function sourcesConfig(sources: PipelineSources = { yaml: SOURCES_YAML, env: sourceEnv }): SourcesConfig {
+  const parsed = parseSourcesConfig(sources.yaml, sources.env);
   if (!parsed.ok) throw new Error(parsed.problems.join());
   return parsed.config;
 }
@@ -81,13 +87,13 @@ export interface Pipeline {
 }
 
 /** A real ingester (inject) and in-process workers on a private database and queue prefix. */
-export async function createPipeline(): Promise<Pipeline> {
+export async function createPipeline(sources?: PipelineSources): Promise<Pipeline> {
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const producer = createProducerConnection(testRedisUrl());
   const queue = createEventQueue(producer, { prefix, attempts: 3 });
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const ingester = await buildApp({ config: sourcesConfig(), enqueuer: createEnqueuer(queue, producer), logger });
+  const ingester = await buildApp({ config: sourcesConfig(sources), enqueuer: createEnqueuer(queue, producer), logger });
   const workers: { worker: EventWorker; connection: Redis }[] = [];
   return {
     database,
@@ -100,7 +106,7 @@ export async function createPipeline(): Promise<Pipeline> {
       const worker = buildWorker({
         db: database.client.db,
         metrics: createWorkerMetrics(),
-        config: options.config ?? sourcesConfig(),
+        config: options.config ?? sourcesConfig(sources),
         logger,
         connection,
         prefix,

@@ -323,6 +323,18 @@ describe('POST /api/events/:source/:eventId/replay', () => {
     });
   });
 
+  it('rebuilds the payload of a form-encoded body as the ingester did', async () => {
+    await insertEvent({
+      eventId: 'replay-form',
+      rawBody: 'a=1&b=two',
+      payload: { a: '1', b: 'two' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const response = await app.inject({ method: 'POST', url: '/api/events/runs/replay-form/replay', headers: bearer });
+    const job = await queue.getJob(response.json().jobId);
+    expect(job?.data).toMatchObject({ rawBody: 'a=1&b=two', payloadJson: '{"a":"1","b":"two"}', replay: true });
+  });
+
   it('answers 404 for an event that was never stored', async () => {
     const response = await app.inject({ method: 'POST', url: '/api/events/runs/never/replay', headers: bearer });
     expect(response.statusCode).toBe(404);

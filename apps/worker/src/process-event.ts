@@ -1,4 +1,11 @@
-import { classifyTransition, rankStatus, type SourceConfig, type SourcesConfig, type TransitionOutcome } from '@hookline/core';
+import {
+  classifyTransition,
+  rankStatus,
+  reopenableStatuses,
+  type SourceConfig,
+  type SourcesConfig,
+  type TransitionOutcome,
+} from '@hookline/core';
 import {
   advanceEntityStatuses,
   claimEvents,
@@ -8,6 +15,7 @@ import {
   eventKey,
   markProcessed,
   readEntityStatuses,
+  reopenEntityStatuses,
   type StatusOffer,
   type Transaction,
 } from '@hookline/db';
@@ -67,7 +75,12 @@ function offerOf(source: SourceConfig, event: EventJob): StatusOffer | Transitio
   if (source.statuses === undefined || event.entityId === null || event.status === null) return 'none';
   const next = rankStatus(source.statuses, event.status);
   if (next === undefined) return 'unknown_status';
-  return { key: { source: event.source, entityId: event.entityId }, next, eventId: event.eventId };
+  return {
+    key: { source: event.source, entityId: event.entityId },
+    next,
+    eventId: event.eventId,
+    reopenable: reopenableStatuses(source.statuses, event.eventType),
+  };
 }
 
 /** Applies the forward-only rule for every offer: one upsert and one read per wave. */
@@ -80,15 +93,22 @@ async function applyTransitions(
     // Rows are locked in key order, so two batches touching the same entities cannot deadlock.
     const sorted = wave.map(({ offer }) => offer).sort((a, b) => compareKeys(entityKey(a.key), entityKey(b.key)));
     const moved = await advanceEntityStatuses(tx, sorted);
-    // Refused rows stay locked by the upsert: this read sees the state that refused each move.
-    const refused = wave.filter(({ offer }) => !moved.has(entityKey(offer.key)));
+    // Refused rows stay locked by the upsert: a reopen rule may still move them, and the
+    // read then sees the state that refused each remaining move.
+    const reopened = await reopenEntityStatuses(
+      tx,
+      sorted.filter((offer) => !moved.has(entityKey(offer.key))),
+    );
+    const refused = wave.filter(({ offer }) => !moved.has(entityKey(offer.key)) && !reopened.has(entityKey(offer.key)));
     const current = await readEntityStatuses(
       tx,
       refused.map(({ offer }) => offer.key),
     );
     for (const { index, offer } of wave) {
       const key = entityKey(offer.key);
-      transitions[index] = moved.has(key) ? 'applied' : classifyTransition(current.get(key), offer.next);
+      if (moved.has(key)) transitions[index] = 'applied';
+      else if (reopened.has(key)) transitions[index] = 'reopened';
+      else transitions[index] = classifyTransition(current.get(key), offer.next, offer.reopenable);
     }
   }
 }

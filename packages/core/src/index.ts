@@ -11,6 +11,7 @@ export {
 export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export { type Headers, headerValue } from './headers.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
+export { type ParsedBody, parseBody } from './ingest/parse-body.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
 export { readIdentifier, readPath } from './json-path.js';
@@ -19,7 +20,10 @@ export {
   classifyTransition,
   type EntityStatus,
   movesForward,
+  type ReopenRule,
   rankStatus,
+  reopenableStatuses,
+  reopens,
   type StatusRules,
   type TransitionOutcome,
   transitionOutcomes,

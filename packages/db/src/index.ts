@@ -4,6 +4,7 @@ export {
   type EntityKey,
   entityKey,
   readEntityStatuses,
+  reopenEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
 export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';

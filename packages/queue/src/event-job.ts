@@ -16,6 +16,7 @@ export const eventJobSchema = z.object({
   entityId: z.string().nullable(),
   status: z.string().nullable(),
   rawBody: z.string(),
+  payloadJson: z.string().optional(),
   headers: z.record(z.string(), z.string()),
   receivedAt: z.number().int().positive(),
   replay: z.boolean().optional(),

@@ -2,14 +2,22 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 // Signature and credential headers wherever a request or its headers are logged, and any
 // field named like a secret. Raw bodies are never logged at all.
+const SIGNATURE_HEADERS = [
+  'authorization',
+  'cookie',
+  'x-signature',
+  'webhook-signature',
+  'stripe-signature',
+  'x-hub-signature-256',
+  'x-hub-signature',
+  'x-shopify-hmac-sha256',
+  'shopify-hmac-sha256',
+  'x-slack-signature',
+  'svix-signature',
+  'x-hookline-token',
+];
 const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-signature"]',
-  'req.headers["webhook-signature"]',
-  'headers.authorization',
-  'headers["x-signature"]',
-  'headers["webhook-signature"]',
+  ...SIGNATURE_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
   'secret',
   'secrets',
   '*.secret',

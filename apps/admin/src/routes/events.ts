@@ -1,5 +1,12 @@
-import { transitionOutcomes } from '@hookline/core';
-import { findEvent, listEventActions, listEvents, recordOperatorAction, removeReplayAction } from '@hookline/db';
+import { type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
+import {
+  findEvent,
+  listEventActions,
+  listEvents,
+  recordOperatorAction,
+  removeReplayAction,
+  type WebhookEventRow,
+} from '@hookline/db';
 import { enqueueReplay, QueueUnavailableError, replayJobId } from '@hookline/queue';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -42,6 +49,26 @@ const eventDetail = z.object({
   }),
   replays: z.array(replayAction),
 });
+
+/**
+ * The job the ingester would have enqueued for a stored event. A form-encoded body is parsed
+ * again from its stored bytes and content type, as at the edge, so the worker can store its
+ * payload if the event had never been stored.
+ */
+function replayableEvent(row: WebhookEventRow): IncomingEvent {
+  const payloadJson = parseBody(row.headers, Buffer.from(row.rawBody, 'utf8'))?.payloadJson;
+  return {
+    source: row.source,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    entityId: row.entityId,
+    status: row.status,
+    rawBody: row.rawBody,
+    ...(payloadJson !== undefined && { payloadJson }),
+    headers: row.headers,
+    receivedAt: row.receivedAt.getTime(),
+  };
+}
 
 /** `/api/events`: search, one event in full, replay. */
 export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, services) => {
@@ -131,16 +158,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
       const { source, eventId } = request.params;
       const row = await findEvent(services.db, source, eventId);
       if (row === undefined) throw new HttpError(404, 'event_not_found', `no event "${eventId}" from source "${source}"`);
-      const event = {
-        source: row.source,
-        eventId: row.eventId,
-        eventType: row.eventType,
-        entityId: row.entityId,
-        status: row.status,
-        rawBody: row.rawBody,
-        headers: row.headers,
-        receivedAt: row.receivedAt.getTime(),
-      };
+      const event = replayableEvent(row);
       // The audit row exists before the job does: the worker records the outcome on it.
       const jobId = replayJobId(source);
       await recordOperatorAction(services.db, {

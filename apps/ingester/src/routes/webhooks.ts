@@ -37,12 +37,23 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const prepared = prepareEvent(source, { headers: request.headers, rawBody, receivedAt: options.now() });
+    const prepared = prepareEvent(source, {
+      headers: request.headers,
+      rawBody,
+      query: request.query as Record<string, unknown>,
+      receivedAt: options.now(),
+    });
     if (!prepared.ok) {
       request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
       throw new HttpError(prepared.status, prepared.code, prepared.message);
     }
     metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
+    if (prepared.kind === 'handshake') {
+      // Verified, answered, and not an event: nothing is queued or stored.
+      request.outcome = 'handshake';
+      request.log.info({ source: source.name }, 'handshake answered');
+      return prepared.reply;
+    }
     const { event } = prepared;
     const stopTimer = metrics.enqueueDuration.startTimer();
     const outcome = await options.enqueuer.enqueue(event);

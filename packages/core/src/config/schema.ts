@@ -1,19 +1,36 @@
 import { z } from 'zod';
-import { providerNames } from '../signatures/index.js';
+import { providerNames, signatureSchemes } from '../signatures/index.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const path = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as data.object.id');
+const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
+
+const reopenRuleSchema = z.strictObject({
+  /** Events of these types may reopen the entity. */
+  eventTypes: z.array(z.string().min(1)).min(1),
+  /** The statuses they may move it out of; defaults to the terminal statuses. */
+  from: z.array(z.string()).optional(),
+});
 
 const statusesSchema = z
   .strictObject({
     ranks: z.record(z.string().min(1), z.number().int().nonnegative()),
     terminal: z.array(z.string()).default([]),
+    reopen: z.array(reopenRuleSchema).optional(),
   })
   .superRefine((statuses, ctx) => {
-    statuses.terminal.forEach((status, index) => {
+    const checkRanked = (status: string, at: (string | number)[]) => {
       if (!Object.hasOwn(statuses.ranks, status)) {
-        ctx.addIssue({ code: 'custom', path: ['terminal', index], message: `status "${status}" has no rank` });
+        ctx.addIssue({ code: 'custom', path: at, message: `status "${status}" has no rank` });
       }
+    };
+    statuses.terminal.forEach((status, index) => {
+      checkRanked(status, ['terminal', index]);
+    });
+    statuses.reopen?.forEach((rule, ruleIndex) => {
+      rule.from?.forEach((status, index) => {
+        checkRanked(status, ['reopen', ruleIndex, 'from', index]);
+      });
     });
   });
 
@@ -24,17 +41,41 @@ const sourceSchema = z
     provider: z.enum(providerNames),
     /** Names of environment variables holding the secrets; any of them may match (rotation). */
     secrets: z.array(envName).min(1),
-    toleranceSeconds: z.number().int().positive().default(300),
+    /** Defaults to the provider's (300 s for every provider that signs a timestamp). */
+    toleranceSeconds: z.number().int().positive().optional(),
     /** Body paths tried, in order, when the provider's own event id is absent. */
     eventIdPaths: z.array(path).default([]),
-    eventTypePath: path.default('type'),
-    dedupe: z.strictObject({ contentHash: z.boolean().default(false) }).default({ contentHash: false }),
+    /** Overrides where the provider's event type is read from. */
+    eventTypePath: path.optional(),
+    dedupe: z
+      .strictObject({
+        contentHash: z.boolean().default(false),
+        /** With contentHash: identical bodies collapse only within the same window of this many seconds. */
+        windowSeconds: z.number().int().positive().optional(),
+      })
+      .default({ contentHash: false }),
+    /** Apify only: the header that carries the shared token. */
+    tokenHeader: headerName.optional(),
     entity: z.strictObject({ id: path, status: path }).optional(),
     statuses: statusesSchema.optional(),
   })
   .superRefine((source, ctx) => {
-    if (source.entity !== undefined && source.statuses === undefined) {
+    const scheme = signatureSchemes[source.provider];
+    if (source.entity !== undefined && source.statuses === undefined && scheme.defaultStatuses === undefined) {
       ctx.addIssue({ code: 'custom', path: ['statuses'], message: 'is required when entity is set' });
+    }
+    if (source.toleranceSeconds !== undefined && scheme.defaultToleranceSeconds === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['toleranceSeconds'],
+        message: `${source.provider} signs no timestamp, so there is no tolerance to set`,
+      });
+    }
+    if (source.tokenHeader !== undefined && source.provider !== 'apify') {
+      ctx.addIssue({ code: 'custom', path: ['tokenHeader'], message: 'applies only to provider apify' });
+    }
+    if (source.dedupe.windowSeconds !== undefined && !source.dedupe.contentHash) {
+      ctx.addIssue({ code: 'custom', path: ['dedupe', 'windowSeconds'], message: 'applies only with contentHash: true' });
     }
   });
 

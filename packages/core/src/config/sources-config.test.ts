@@ -28,7 +28,50 @@ describe('parseSourcesConfig', () => {
     ]);
     expect(payments?.toleranceSeconds).toBe(60);
     expect(result.config.sources.get('orders')?.toleranceSeconds).toBe(300);
-    expect(result.config.sources.get('orders')?.eventTypePath).toBe('type');
+    expect(result.config.sources.get('orders')?.eventTypePath).toBeUndefined();
+  });
+
+  it('fills a preset source with its provider defaults when it names only provider and secrets', () => {
+    const result = parseSourcesConfig('sources:\n  - { name: payments, provider: stripe, secrets: [S] }\n', { S: 'whsec_x' });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const payments = result.config.sources.get('payments');
+    expect(payments?.scheme.name).toBe('stripe');
+    expect(payments?.toleranceSeconds).toBe(300);
+    expect(payments?.entity).toEqual({ id: 'data.object.id', status: 'data.object.status' });
+    expect(payments?.statuses?.terminal).toEqual(['succeeded', 'canceled']);
+  });
+
+  it("lets a source's own entity and statuses replace the preset's", () => {
+    const text = `
+sources:
+  - name: runs
+    provider: apify
+    secrets: [T]
+    tokenHeader: X-Run-Token
+    entity: { id: resource.actId, status: resource.status }
+    statuses:
+      ranks: { RUNNING: 1, SUCCEEDED: 2 }
+      terminal: [SUCCEEDED]
+      reopen: [{ eventTypes: [ACTOR.RUN.RESURRECTED] }]
+`;
+    const result = parseSourcesConfig(text, { T: 'token' });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const runs = result.config.sources.get('runs');
+    expect(runs?.entity).toEqual({ id: 'resource.actId', status: 'resource.status' });
+    // A rule without `from` reopens the terminal statuses.
+    expect(runs?.statuses).toEqual({
+      ranks: { RUNNING: 1, SUCCEEDED: 2 },
+      terminal: ['SUCCEEDED'],
+      reopen: [{ eventTypes: ['ACTOR.RUN.RESURRECTED'], from: ['SUCCEEDED'] }],
+    });
+    expect(runs?.scheme.signatureHeaders).toEqual(['x-run-token']);
+  });
+
+  it('keeps a content-hash window', () => {
+    const text =
+      'sources:\n  - { name: h, provider: hmac-sha256, secrets: [S], dedupe: { contentHash: true, windowSeconds: 60 } }\n';
+    const result = parseSourcesConfig(text, { S: 's' });
+    expect(result.ok && result.config.sources.get('h')?.contentHashDedupe).toEqual({ windowSeconds: 60 });
   });
 
   it('names the source and secret whose env var is unset', () => {
@@ -56,6 +99,22 @@ describe('parseSourcesConfig', () => {
     ['an entity without statuses', yaml.replace(/ {4}statuses:\n.*\n.*\n/, ''), 'sources[1].statuses'],
     ['an unknown key', yaml.replace('toleranceSeconds: 60', 'tolerance: 60'), 'sources[1]'],
     ['a duplicate name', yaml.replace('name: payments', 'name: orders'), 'sources[1].name'],
+    [
+      'a tolerance for a provider that signs no timestamp',
+      yaml.replace('provider: standard-webhooks', 'provider: github'),
+      'sources[1].toleranceSeconds',
+    ],
+    ['a token header outside apify', yaml.replace('toleranceSeconds: 60', 'tokenHeader: x-token'), 'sources[1].tokenHeader'],
+    [
+      'a content-hash window without content hashing',
+      yaml.replace('toleranceSeconds: 60', 'dedupe: { windowSeconds: 60 }'),
+      'sources[1].dedupe.windowSeconds',
+    ],
+    [
+      'a reopen rule from a status without a rank',
+      yaml.replace('terminal: [paid]', 'terminal: [paid]\n      reopen: [{ eventTypes: [x], from: [gone] }]'),
+      'sources[1].statuses.reopen[0].from[0]',
+    ],
     ['a route-unsafe name', yaml.replace('name: orders', 'name: Orders/1'), 'sources[0].name'],
   ])('rejects %s', (_name, text, path) => {
     const result = parseSourcesConfig(text, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c' });

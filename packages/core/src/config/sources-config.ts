@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import type { Secret, SignatureScheme } from '../signatures/index.js';
-import { signatureSchemes } from '../signatures/index.js';
+import type { EntityPaths, Secret, SignatureScheme } from '../signatures/index.js';
+import { schemeFor } from '../signatures/index.js';
 import type { StatusRules } from '../status/transition.js';
 import { type SourceDefinition, sourcesFileSchema } from './schema.js';
 
@@ -12,9 +12,11 @@ export interface SourceConfig {
   readonly secrets: readonly Secret[];
   readonly toleranceSeconds: number;
   readonly eventIdPaths: readonly string[];
-  readonly eventTypePath: string;
-  readonly contentHashDedupe: boolean;
-  readonly entity?: { readonly id: string; readonly status: string };
+  /** Set when the source overrides where the provider's event type is read from. */
+  readonly eventTypePath?: string;
+  /** Content-hash event ids: off, or on with an optional time window (seconds) mixed in. */
+  readonly contentHashDedupe: false | { readonly windowSeconds?: number };
+  readonly entity?: EntityPaths;
   readonly statuses?: StatusRules;
 }
 
@@ -44,17 +46,35 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
       secrets.push({ index: secretIndex, value });
     }
   });
+  const scheme = schemeFor(definition.provider, { tokenHeader: definition.tokenHeader });
+  const entity = definition.entity ?? scheme.defaultEntity;
+  const statuses = statusRulesOf(definition);
+  const { contentHash, windowSeconds } = definition.dedupe;
   return {
     name: definition.name,
-    scheme: signatureSchemes[definition.provider],
+    scheme,
     secrets,
-    toleranceSeconds: definition.toleranceSeconds,
+    // Providers that sign no timestamp never read it.
+    toleranceSeconds: definition.toleranceSeconds ?? scheme.defaultToleranceSeconds ?? 0,
     eventIdPaths: definition.eventIdPaths,
-    eventTypePath: definition.eventTypePath,
-    contentHashDedupe: definition.dedupe.contentHash,
-    ...(definition.entity && { entity: definition.entity }),
-    ...(definition.statuses && { statuses: definition.statuses }),
+    ...(definition.eventTypePath !== undefined && { eventTypePath: definition.eventTypePath }),
+    contentHashDedupe: contentHash ? { ...(windowSeconds !== undefined && { windowSeconds }) } : false,
+    ...(entity && { entity }),
+    ...(statuses && { statuses }),
   };
+}
+
+/** A reopen rule without `from` reopens the terminal statuses. */
+function resolveStatuses(statuses: NonNullable<SourceDefinition['statuses']>): StatusRules {
+  const { reopen, ...rest } = statuses;
+  if (reopen === undefined) return rest;
+  return { ...rest, reopen: reopen.map((rule) => ({ eventTypes: rule.eventTypes, from: rule.from ?? statuses.terminal })) };
+}
+
+/** A source's status rules: its own, else its provider's preset; undefined when it tracks no status. */
+export function statusRulesOf(definition: SourceDefinition): StatusRules | undefined {
+  if (definition.statuses) return resolveStatuses(definition.statuses);
+  return schemeFor(definition.provider, { tokenHeader: definition.tokenHeader }).defaultStatuses;
 }
 
 /** Validates a parsed sources file and resolves each source's secrets from `env`. */

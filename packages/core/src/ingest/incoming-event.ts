@@ -7,6 +7,11 @@ export interface IncomingEvent {
   readonly status: string | null;
   /** The body exactly as received (valid UTF-8, checked at the edge). */
   readonly rawBody: string;
+  /**
+   * JSON text stored as `payload` when the raw body is not JSON itself (a form-encoded body,
+   * as an object of its fields); absent for JSON bodies, whose raw body is the payload.
+   */
+  readonly payloadJson?: string;
   /** Request headers with every signature and credential header removed. */
   readonly headers: Readonly<Record<string, string>>;
   /** Epoch milliseconds at which the ingester received the delivery. */

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { parseSourcesConfig, type SourceConfig } from '../config/sources-config.js';
 import { signHmacSha256 } from '../signatures/hmac-sha256.js';
-import { prepareEvent } from './prepare-event.js';
+import { type PrepareResult, prepareEvent } from './prepare-event.js';
 
 const NOW_MS = 1_760_000_000_000;
 const NOW = NOW_MS / 1000;
@@ -25,6 +25,11 @@ sources:
   - name: sw
     provider: standard-webhooks
     secrets: [SW_SECRET]
+  - name: windowed
+    provider: hmac-sha256
+    secrets: [GENERIC_SECRET]
+    eventTypePath: meta.kind
+    dedupe: { contentHash: true, windowSeconds: 60 }
 `,
     { GENERIC_SECRET: 'topsecret', SW_SECRET },
   );
@@ -49,6 +54,11 @@ function generic(body: string, headers: Record<string, string> = {}) {
 
 const source = (name: string) => sources().get(name) as SourceConfig;
 
+function eventOf(result: PrepareResult) {
+  if (!result.ok || result.kind !== 'event') throw new Error(`not an event: ${JSON.stringify(result)}`);
+  return result.event;
+}
+
 describe('prepareEvent', () => {
   it('extracts id, type, entity and status, and keeps the raw body byte-exact', () => {
     const body = '{ "type": "job.updated", "data": {"id": "job_1", "status": "pending"} }';
@@ -68,19 +78,33 @@ describe('prepareEvent', () => {
 
   it('drops signature and credential headers from what it stores', () => {
     const result = prepareEvent(source('generic'), generic('{"meta":{"id":"e"}}'));
-    expect(result.ok && result.event.headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
+    expect(eventOf(result).headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
   });
 
   it('falls back to the configured body path for the event id', () => {
     const result = prepareEvent(source('generic'), generic('{"meta":{"id":"from-body"}}'));
-    expect(result.ok && result.event.eventId).toBe('from-body');
+    expect(eventOf(result).eventId).toBe('from-body');
   });
 
   it('uses a SHA-256 of the raw body when the source opts in', () => {
     const a = prepareEvent(source('hashed'), generic('{"a":1}'));
     const b = prepareEvent(source('hashed'), generic('{"a":2}'));
-    expect(a.ok && a.event.eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
-    expect(a.ok && b.ok && a.event.eventId !== b.event.eventId).toBe(true);
+    expect(eventOf(a).eventId).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(eventOf(a).eventId).not.toBe(eventOf(b).eventId);
+  });
+
+  it('mixes the time window into a content hash, so identical bodies collapse only within one window', () => {
+    const at = (receivedAt: number) => eventOf(prepareEvent(source('windowed'), { ...generic('{"a":1}'), receivedAt })).eventId;
+    // A 60 s window keeps every receipt time within the signature's tolerance of NOW.
+    const windowStart = Math.floor(NOW / 60) * 60;
+    expect(at(NOW_MS)).toMatch(new RegExp(`^sha256-[0-9a-f]{64}-${windowStart}$`));
+    expect(at(windowStart * 1000)).toBe(at((windowStart + 59) * 1000));
+    expect(at(windowStart * 1000)).not.toBe(at((windowStart + 60) * 1000));
+  });
+
+  it("reads the event type from the source's eventTypePath when it sets one", () => {
+    const result = prepareEvent(source('windowed'), generic('{"type":"ignored","meta":{"kind":"custom.kind"}}'));
+    expect(eventOf(result).eventType).toBe('custom.kind');
   });
 
   it('answers missing_event_id when nothing names the event', () => {
@@ -134,6 +158,6 @@ describe('prepareEvent', () => {
       ok: true,
       event: { eventId: 'msg_1', eventType: 'invoice.paid', headers: { 'webhook-id': 'msg_1' } },
     });
-    expect(result.ok && 'webhook-signature' in result.event.headers).toBe(false);
+    expect('webhook-signature' in eventOf(result).headers).toBe(false);
   });
 });

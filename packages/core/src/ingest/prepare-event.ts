@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources-config.js';
-import { type Headers, headerValue } from '../headers.js';
+import type { Headers } from '../headers.js';
 import { readIdentifier } from '../json-path.js';
+import type { ParsedDelivery } from '../signatures/index.js';
 import type { IncomingEvent } from './incoming-event.js';
+import { parseBody } from './parse-body.js';
 import { safeHeaders } from './safe-headers.js';
 
 export interface Delivery {
   readonly headers: Headers;
   readonly rawBody: Buffer;
+  /** Query parameters of the request URL (Apify's `?token=`). */
+  readonly query?: Readonly<Record<string, unknown>>;
   readonly receivedAt: number;
 }
 
@@ -19,14 +23,21 @@ export type RejectionCode =
   | 'missing_event_id';
 
 export type PrepareResult =
-  | { readonly ok: true; readonly event: IncomingEvent; readonly secretIndex: number }
+  | { readonly ok: true; readonly kind: 'event'; readonly event: IncomingEvent; readonly secretIndex: number }
+  /** A verified handshake (Slack's url_verification): answer with `reply`, store nothing. */
+  | {
+      readonly ok: true;
+      readonly kind: 'handshake';
+      readonly reply: Readonly<Record<string, unknown>>;
+      readonly secretIndex: number;
+    }
   | { readonly ok: false; readonly status: 400 | 401; readonly code: RejectionCode; readonly message: string };
 
 const messages: Record<RejectionCode, string> = {
   missing_signature: 'the signature headers are missing',
   invalid_signature: 'the signature does not match any configured secret',
   timestamp_out_of_tolerance: 'the signed timestamp is outside the allowed tolerance',
-  malformed_body: 'the body is not a JSON object in UTF-8',
+  malformed_body: 'the body is not a JSON object (or a form) in UTF-8',
   missing_event_id: 'no event id was found in the delivery',
 };
 
@@ -34,28 +45,27 @@ function reject(status: 400 | 401, code: RejectionCode): PrepareResult {
   return { ok: false, status, code, message: messages[code] };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parseObject(rawBody: Buffer): { text: string; body: Record<string, unknown> } | undefined {
-  try {
-    const text = utf8.decode(rawBody);
-    const body: unknown = JSON.parse(text);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-    return { text, body: body as Record<string, unknown> };
-  } catch {
-    return undefined;
-  }
+/**
+ * `sha256-<hex>` of the raw body; with a window, the start of the window the delivery fell in
+ * is appended, so identical bodies in different windows stay distinct events.
+ */
+function contentHashId(source: SourceConfig, delivery: Delivery): string | undefined {
+  if (source.contentHashDedupe === false) return undefined;
+  const hash = `sha256-${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
+  const { windowSeconds } = source.contentHashDedupe;
+  if (windowSeconds === undefined) return hash;
+  const receivedSeconds = Math.floor(delivery.receivedAt / 1000);
+  return `${hash}-${receivedSeconds - (receivedSeconds % windowSeconds)}`;
 }
 
-function findEventId(source: SourceConfig, delivery: Delivery, body: unknown): string | undefined {
-  const fromHeader = source.scheme.eventIdHeader && headerValue(delivery.headers, source.scheme.eventIdHeader);
-  if (fromHeader) return fromHeader;
+function findEventId(source: SourceConfig, delivery: Delivery, parsed: ParsedDelivery): string | undefined {
+  const own = source.scheme.eventId(parsed);
+  if (own !== undefined) return own;
   for (const path of source.eventIdPaths) {
-    const id = readIdentifier(body, path);
+    const id = readIdentifier(parsed.body, path);
     if (id !== undefined) return id;
   }
-  if (source.contentHashDedupe) return `sha256-${createHash('sha256').update(delivery.rawBody).digest('hex')}`;
-  return undefined;
+  return contentHashId(source, delivery);
 }
 
 /**
@@ -66,28 +76,37 @@ export function prepareEvent(source: SourceConfig, delivery: Delivery): PrepareR
   const verdict = source.scheme.verify({
     headers: delivery.headers,
     rawBody: delivery.rawBody,
+    ...(delivery.query && { query: delivery.query }),
     secrets: source.secrets,
     nowSeconds: Math.floor(delivery.receivedAt / 1000),
     toleranceSeconds: source.toleranceSeconds,
   });
   if (!verdict.ok) return reject(401, verdict.reason);
 
-  const parsed = parseObject(delivery.rawBody);
-  if (parsed === undefined) return reject(400, 'malformed_body');
+  const parsedBody = parseBody(delivery.headers, delivery.rawBody);
+  if (parsedBody === undefined) return reject(400, 'malformed_body');
+  const parsed: ParsedDelivery = { headers: delivery.headers, body: parsedBody.body };
 
-  const eventId = findEventId(source, delivery, parsed.body);
+  const reply = source.scheme.handshake?.(parsed);
+  if (reply !== undefined) return { ok: true, kind: 'handshake', reply, secretIndex: verdict.secretIndex };
+
+  const eventId = findEventId(source, delivery, parsed);
   if (eventId === undefined) return reject(400, 'missing_event_id');
 
+  const eventType =
+    source.eventTypePath !== undefined ? readIdentifier(parsed.body, source.eventTypePath) : source.scheme.eventType(parsed);
   return {
     ok: true,
+    kind: 'event',
     secretIndex: verdict.secretIndex,
     event: {
       source: source.name,
       eventId,
-      eventType: readIdentifier(parsed.body, source.eventTypePath) ?? null,
+      eventType: eventType ?? null,
       entityId: source.entity ? (readIdentifier(parsed.body, source.entity.id) ?? null) : null,
       status: source.entity ? (readIdentifier(parsed.body, source.entity.status) ?? null) : null,
-      rawBody: parsed.text,
+      rawBody: parsedBody.text,
+      ...(parsedBody.payloadJson !== undefined && { payloadJson: parsedBody.payloadJson }),
       headers: safeHeaders(delivery.headers, source.scheme.signatureHeaders),
       receivedAt: delivery.receivedAt,
     },

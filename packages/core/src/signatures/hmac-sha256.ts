@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { headerValue } from '../headers.js';
+import { readIdentifier } from '../json-path.js';
 import { bytesEqual, parseUnixSeconds, withinTolerance } from './compare.js';
 import type { SignatureScheme, VerifyInput, VerifyResult } from './scheme.js';
 
@@ -17,7 +18,7 @@ export function signHmacSha256(secret: string, timestamp: number, rawBody: Buffe
 export const hmacSha256Scheme: SignatureScheme = {
   name: 'hmac-sha256',
   signatureHeaders: ['x-signature'],
-  eventIdHeader: 'x-event-id',
+  defaultToleranceSeconds: 300,
   verify(input: VerifyInput): VerifyResult {
     const header = headerValue(input.headers, 'x-signature');
     const timestampHeader = headerValue(input.headers, 'x-timestamp');
@@ -37,4 +38,15 @@ export const hmacSha256Scheme: SignatureScheme = {
     }
     return { ok: true, secretIndex: match.index };
   },
+  sign({ secret, rawBody, nowSeconds, eventId }) {
+    return {
+      headers: {
+        'x-event-id': eventId,
+        'x-timestamp': String(nowSeconds),
+        'x-signature': `${PREFIX}${signHmacSha256(secret, nowSeconds, rawBody)}`,
+      },
+    };
+  },
+  eventId: ({ headers }) => headerValue(headers, 'x-event-id'),
+  eventType: ({ body }) => readIdentifier(body, 'type'),
 };

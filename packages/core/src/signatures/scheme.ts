@@ -1,4 +1,5 @@
 import type { Headers } from '../headers.js';
+import type { StatusRules } from '../status/transition.js';
 
 /** A secret resolved from the environment; `index` is its position in the source's list. */
 export interface Secret {
@@ -10,6 +11,8 @@ export interface VerifyInput {
   readonly headers: Headers;
   /** The exact bytes received: a re-serialised body never matches a signature. */
   readonly rawBody: Buffer;
+  /** The request's query parameters (Apify can only put its secret in the URL). */
+  readonly query?: Readonly<Record<string, unknown>>;
   readonly secrets: readonly Secret[];
   readonly nowSeconds: number;
   readonly toleranceSeconds: number;
@@ -21,12 +24,56 @@ export type VerifyResult =
   | { readonly ok: true; readonly secretIndex: number }
   | { readonly ok: false; readonly reason: VerifyFailure };
 
-/** How one kind of sender signs a delivery and names its event. */
+/** A verified delivery with its body parsed: what id and type extraction read. */
+export interface ParsedDelivery {
+  readonly headers: Headers;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** Where an event names the entity it is about and that entity's status (dotted body paths). */
+export interface EntityPaths {
+  readonly id: string;
+  readonly status: string;
+}
+
+export interface SignInput {
+  readonly secret: string;
+  readonly rawBody: Buffer;
+  readonly nowSeconds: number;
+  /** Used where the provider sends its event id outside the body (a header). */
+  readonly eventId: string;
+  /** Used where the provider sends its event type in a header (GitHub, Shopify). */
+  readonly eventType?: string;
+}
+
+/** What a sender adds to a request so that it verifies. */
+export interface SignedRequest {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How one kind of sender signs a delivery and names its event: a provider preset. Everything
+ * but `verify` and `sign` is a default the source's own configuration may override.
+ */
 export interface SignatureScheme {
   readonly name: string;
-  /** Headers that carry signatures: never stored, never logged. */
+  /** Headers that carry signatures or tokens: never stored, never logged. */
   readonly signatureHeaders: readonly string[];
-  /** Header that carries the sender's own event id, when the scheme has one. */
-  readonly eventIdHeader?: string;
+  /**
+   * Seconds a signed timestamp may be off when the source sets none; absent for senders that
+   * sign no timestamp, whose replay protection is their event id alone.
+   */
+  readonly defaultToleranceSeconds?: number;
   verify(input: VerifyInput): VerifyResult;
+  /** Signs a body exactly as the sender would: what `hookline sign` and tests use. */
+  sign(input: SignInput): SignedRequest;
+  /** The sender's own event id, from its headers or body. */
+  eventId(delivery: ParsedDelivery): string | undefined;
+  /** The sender's event type, from its headers or body. */
+  eventType(delivery: ParsedDelivery): string | undefined;
+  /** A request to answer with this body instead of storing it (Slack's url_verification). */
+  handshake?(delivery: ParsedDelivery): Readonly<Record<string, unknown>> | undefined;
+  readonly defaultEntity?: EntityPaths;
+  readonly defaultStatuses?: StatusRules;
 }

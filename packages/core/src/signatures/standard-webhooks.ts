@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { headerValue } from '../headers.js';
+import { readIdentifier } from '../json-path.js';
 import { bytesEqual, parseUnixSeconds, withinTolerance } from './compare.js';
 import type { SignatureScheme, VerifyInput, VerifyResult } from './scheme.js';
 
@@ -23,29 +24,52 @@ function v1Signatures(header: string): Buffer[] {
     .map((entry) => Buffer.from(entry.slice(3), 'base64'));
 }
 
-/** Standard Webhooks (also what Svix sends): `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
-export const standardWebhooksScheme: SignatureScheme = {
-  name: 'standard-webhooks',
-  signatureHeaders: ['webhook-signature'],
-  eventIdHeader: 'webhook-id',
-  verify(input: VerifyInput): VerifyResult {
-    const id = headerValue(input.headers, 'webhook-id');
-    const timestampHeader = headerValue(input.headers, 'webhook-timestamp');
-    const header = headerValue(input.headers, 'webhook-signature');
-    if (id === undefined || timestampHeader === undefined || header === undefined) {
-      return { ok: false, reason: 'missing_signature' };
-    }
-    const timestamp = parseUnixSeconds(timestampHeader);
-    const given = v1Signatures(header);
-    if (timestamp === undefined || given.length === 0) return { ok: false, reason: 'invalid_signature' };
-    const match = input.secrets.find((secret) => {
-      const expected = sign(standardWebhooksKey(secret.value), id, timestampHeader, input.rawBody);
-      return given.some((signature) => bytesEqual(signature, expected));
-    });
-    if (match === undefined) return { ok: false, reason: 'invalid_signature' };
-    if (!withinTolerance(timestamp, input.nowSeconds, input.toleranceSeconds)) {
-      return { ok: false, reason: 'timestamp_out_of_tolerance' };
-    }
-    return { ok: true, secretIndex: match.index };
-  },
-};
+/** The names of the three headers: `webhook-*` in the standard, `svix-*` from Svix. */
+export interface StandardWebhooksHeaders {
+  readonly id: string;
+  readonly timestamp: string;
+  readonly signature: string;
+}
+
+/** The Standard Webhooks scheme over the given header names. */
+export function createStandardWebhooksScheme(name: string, names: StandardWebhooksHeaders): SignatureScheme {
+  return {
+    name,
+    signatureHeaders: [names.signature],
+    defaultToleranceSeconds: 300,
+    verify(input: VerifyInput): VerifyResult {
+      const id = headerValue(input.headers, names.id);
+      const timestampHeader = headerValue(input.headers, names.timestamp);
+      const header = headerValue(input.headers, names.signature);
+      if (id === undefined || timestampHeader === undefined || header === undefined) {
+        return { ok: false, reason: 'missing_signature' };
+      }
+      const timestamp = parseUnixSeconds(timestampHeader);
+      const given = v1Signatures(header);
+      if (timestamp === undefined || given.length === 0) return { ok: false, reason: 'invalid_signature' };
+      const match = input.secrets.find((secret) => {
+        const expected = sign(standardWebhooksKey(secret.value), id, timestampHeader, input.rawBody);
+        return given.some((signature) => bytesEqual(signature, expected));
+      });
+      if (match === undefined) return { ok: false, reason: 'invalid_signature' };
+      if (!withinTolerance(timestamp, input.nowSeconds, input.toleranceSeconds)) {
+        return { ok: false, reason: 'timestamp_out_of_tolerance' };
+      }
+      return { ok: true, secretIndex: match.index };
+    },
+    sign({ secret, rawBody, nowSeconds, eventId }) {
+      const timestamp = String(nowSeconds);
+      const signature = sign(standardWebhooksKey(secret), eventId, timestamp, rawBody).toString('base64');
+      return { headers: { [names.id]: eventId, [names.timestamp]: timestamp, [names.signature]: `v1,${signature}` } };
+    },
+    eventId: ({ headers }) => headerValue(headers, names.id),
+    eventType: ({ body }) => readIdentifier(body, 'type'),
+  };
+}
+
+/** Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`. */
+export const standardWebhooksScheme = createStandardWebhooksScheme('standard-webhooks', {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+});

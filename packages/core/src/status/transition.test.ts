@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTransition, type EntityStatus, rankStatus, type StatusRules } from './transition.js';
+import { classifyTransition, type EntityStatus, rankStatus, reopenableStatuses, type StatusRules } from './transition.js';
 
 const rules: StatusRules = {
   ranks: { pending: 1, running: 2, succeeded: 3, failed: 3 },
@@ -36,6 +36,49 @@ describe('classifyTransition', () => {
   it('keeps two equally ranked non-terminal statuses apart as stale', () => {
     const flat: StatusRules = { ranks: { a: 1, b: 1 }, terminal: [] };
     expect(classifyTransition(rankStatus(flat, 'a'), rankStatus(flat, 'b') as EntityStatus)).toBe('stale');
+  });
+});
+
+describe('classifyTransition with a reopen rule', () => {
+  const reopenable = ['succeeded', 'failed'];
+  // Rows: current status; columns: the incoming status of a reopening event.
+  const reopening: Record<string, Record<string, string>> = {
+    pending: { pending: 'unchanged', running: 'applied', succeeded: 'applied', failed: 'applied' },
+    running: { pending: 'stale', running: 'unchanged', succeeded: 'applied', failed: 'applied' },
+    succeeded: { pending: 'reopened', running: 'reopened', succeeded: 'unchanged', failed: 'reopened' },
+    failed: { pending: 'reopened', running: 'reopened', succeeded: 'reopened', failed: 'unchanged' },
+  };
+  for (const [current, row] of Object.entries(reopening)) {
+    for (const [next, outcome] of Object.entries(row)) {
+      it(`gives ${outcome} when a reopening ${next} arrives for an entity at ${current}`, () => {
+        expect(classifyTransition(state(current), state(next), reopenable)).toBe(outcome);
+      });
+    }
+  }
+
+  it('reopens a non-terminal status named in the rule, even to a lower rank', () => {
+    expect(classifyTransition(state('running'), state('pending'), ['running'])).toBe('reopened');
+  });
+});
+
+describe('reopenableStatuses', () => {
+  const withRules: StatusRules = {
+    ...rules,
+    reopen: [
+      { eventTypes: ['run.resurrected'], from: ['succeeded', 'failed'] },
+      { eventTypes: ['run.retried', 'run.resurrected'], from: ['failed'] },
+    ],
+  };
+
+  it('gathers the statuses of every rule naming the event type, once each', () => {
+    expect(reopenableStatuses(withRules, 'run.resurrected')).toEqual(['succeeded', 'failed']);
+    expect(reopenableStatuses(withRules, 'run.retried')).toEqual(['failed']);
+  });
+
+  it('gives nothing for other event types, for no event type, or without rules', () => {
+    expect(reopenableStatuses(withRules, 'run.succeeded')).toEqual([]);
+    expect(reopenableStatuses(withRules, null)).toEqual([]);
+    expect(reopenableStatuses(rules, 'run.resurrected')).toEqual([]);
   });
 });
 

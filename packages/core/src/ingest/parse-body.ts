@@ -1,0 +1,69 @@
+import { type Headers, headerValue } from '../headers.js';
+
+/** A verified body, read for extraction and storage. */
+export interface ParsedBody {
+  /** The raw body as text: stored byte-exact as `raw_body`. */
+  readonly text: string;
+  readonly body: Record<string, unknown>;
+  /** JSON text to store as `payload` when the raw body is not JSON itself (form-encoded). */
+  readonly payloadJson?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const FORM = 'application/x-www-form-urlencoded';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Form fields as an object: each field a string, a repeated field an array of strings. A form
+ * that is a single `payload` field holding a JSON object (GitHub's form content type, Slack's
+ * interactivity) is that object, so it is read and stored as if it had been sent as JSON.
+ */
+function parseForm(text: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = Object.create(null);
+  const params = new URLSearchParams(text);
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    fields[name] = values.length === 1 ? values[0] : values;
+  }
+  const names = Object.keys(fields);
+  if (names.length === 1 && names[0] === 'payload' && typeof fields.payload === 'string') {
+    const inner = parseJsonObject(fields.payload);
+    if (inner !== undefined) return inner;
+  }
+  return fields;
+}
+
+function isForm(headers: Headers): boolean {
+  return headerValue(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() === FORM;
+}
+
+/**
+ * Reads a verified body: form-encoded when the content type says so, JSON otherwise. Undefined
+ * when it is not valid UTF-8 or not an object: text with replaced bytes would not be what was signed.
+ */
+export function parseBody(headers: Headers, rawBody: Buffer): ParsedBody | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(rawBody);
+  } catch {
+    return undefined;
+  }
+  if (isForm(headers)) {
+    const body = parseForm(text);
+    return { text, body, payloadJson: JSON.stringify(body) };
+  }
+  const body = parseJsonObject(text);
+  return body === undefined ? undefined : { text, body };
+}
