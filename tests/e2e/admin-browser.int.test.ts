@@ -69,18 +69,19 @@ describe('Bull Board in a browser', () => {
 
     // The job card: the nearest element around the job id that holds the job's action buttons.
     const card = page.getByText('jobs/evt-board', { exact: true }).locator('xpath=ancestor::*[.//button][1]');
-    await expect.poll(() => page.getByText('is not configured in this worker').first().isVisible()).toBe(true);
+    await page.getByText('source "jobs" is not configured in this worker').first().waitFor();
     await page.screenshot({ path: `${artifacts}bull-board-failed-job.png`, fullPage: true });
 
     // The job card's first action is Retry; Bull Board asks for confirmation.
     await card.locator('button').first().click();
     const dialog = page.locator('[role="dialog"], [role="alertdialog"]');
-    await expect.poll(() => dialog.textContent()).toMatch(/retry this job/);
+    await dialog.getByText(/retry this job/).waitFor();
     await dialog.getByRole('button', { name: 'Confirm' }).click();
 
     const job = await waitFor('the job to leave the failed set', async () => {
       const found = await pipeline.queue.getJob('jobs/evt-board');
-      return (await found?.getState()) === 'waiting' ? found : undefined;
+      // Fetched again once waiting: the first snapshot may predate the retry.
+      return (await found?.getState()) === 'waiting' ? pipeline.queue.getJob('jobs/evt-board') : undefined;
     });
     expect(job.failedReason).toBeFalsy();
     await page.goto(`${baseUrl}/queues/queue/events?status=waiting`);
