@@ -3,7 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { createQueueDepthReader } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installAuth } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
@@ -36,7 +36,13 @@ function within<T>(promise: Promise<T>): Promise<T> {
 
 /** The admin's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, return503OnClosing: true });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Bull Board polls every few seconds per open tab: request lines would drown the log.
+    // Operator actions are logged by their routes, with who did them.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
