@@ -166,6 +166,18 @@ describe('admin auth', () => {
   });
 });
 
+describe('Bull Board read-only mode', () => {
+  it('refuses to retry from Bull Board when the admin is read-only, and allows it otherwise', async () => {
+    const retryAll = { method: 'PUT' as const, url: '/queues/api/queues/events/retry/failed', headers: bearer };
+    const refused = await readOnlyApp.inject(retryAll);
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(refused.statusCode).toBeLessThan(500);
+    expect((await app.inject(retryAll)).statusCode).toBeLessThan(300);
+    const queues = (await readOnlyApp.inject({ method: 'GET', url: '/queues/api/queues', headers: bearer })).json();
+    expect(queues.queues[0]).toMatchObject({ name: 'events', readOnlyMode: true, allowRetries: false });
+  });
+});
+
 describe('GET /api/events', () => {
   let source: string;
   beforeAll(async () => {
