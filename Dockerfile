@@ -16,5 +16,6 @@ WORKDIR /app
 COPY --from=build /app /app
 USER node
 # ingester: node apps/ingester/dist/main.js · worker: node apps/worker/dist/main.js
+# admin: node apps/admin/dist/main.js
 # migrations: node packages/db/dist/migrate-cli.js
 CMD ["node", "apps/ingester/dist/main.js"]

@@ -1,4 +1,4 @@
-// Runs every role on one machine: migrations first, then the ingester and the worker.
+// Runs every role on one machine: migrations first, then the ingester, the worker and the admin.
 // Each role is its own process, as in production; a signal stops them all gracefully.
 // `--from-source` runs the TypeScript sources through tsx instead of the built dist/, so
 // handler modules written in TypeScript load without a build (the examples use this).
@@ -9,22 +9,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const fromSource = process.argv.includes('--from-source');
 
 const roles = [
-  ['ingester', 'apps/ingester', 'main'],
-  ['worker', 'apps/worker', 'main'],
+  ['ingester', 'apps/ingester/dist/main.js'],
+  ['worker', 'apps/worker/dist/main.js'],
+  ['admin', 'apps/admin/dist/main.js'],
 ];
 
-function run(dir, file) {
-  const args = fromSource
-    ? ['--conditions=@hookline/source', '--import', 'tsx', `${root}${dir}/src/${file}.ts`]
-    : [`${root}${dir}/dist/${file}.js`];
+function run(built) {
+  const source = built.replace('/dist/', '/src/').replace(/\.js$/, '.ts');
+  const args = fromSource ? ['--conditions=@hookline/source', '--import', 'tsx', `${root}${source}`] : [`${root}${built}`];
   return spawn(process.execPath, args, { stdio: 'inherit' });
 }
 
-const migrate = run('packages/db', 'migrate-cli');
+const migrate = run('packages/db/dist/migrate-cli.js');
 const migrated = await new Promise((resolve) => migrate.on('exit', resolve));
 if (migrated !== 0) process.exit(migrated ?? 1);
 
-const children = roles.map(([, dir, file]) => run(dir, file));
+const children = roles.map(([, built]) => run(built));
 let stopping = false;
 
 function stop(signal) {

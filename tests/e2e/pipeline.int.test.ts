@@ -101,7 +101,8 @@ describe('failures', () => {
     await pipeline.ingester.inject(signedDelivery('evt-poison', poison));
     const failed = await waitFor('poison job failed', async () => {
       const job = await pipeline.queue.getJob('jobs/evt-poison');
-      return (await job?.isFailed()) ? job : undefined;
+      // Fetched again once failed: the first snapshot may predate the failure.
+      return (await job?.isFailed()) ? pipeline.queue.getJob('jobs/evt-poison') : undefined;
     });
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/unsupported Unicode escape sequence/);
@@ -122,7 +123,7 @@ describe('failures', () => {
       await isolated.ingester.inject(signedDelivery('evt-retry', jobBody('job-retry', 'queued')));
       const failed = await waitFor('job failed after its attempts', async () => {
         const job = await isolated.queue.getJob('jobs/evt-retry');
-        return (await job?.isFailed()) ? job : undefined;
+        return (await job?.isFailed()) ? isolated.queue.getJob('jobs/evt-retry') : undefined;
       });
       expect(failed.attemptsMade).toBe(3);
       expect(failed.failedReason).toMatch(/not configured in this worker/);

@@ -1,7 +1,8 @@
-import { createEnqueuer, createEventQueue, createProducerConnection } from '@hookline/queue';
-import { loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import { createEnqueuer, createEventQueue, createProducerConnection, createStatsPublisher } from '@hookline/queue';
+import { counterSamples, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { buildApp } from './app.js';
 import { ingesterEnv } from './env.js';
+import { createIngesterMetrics } from './metrics.js';
 
 await runMain('ingester', process.env, async (log) => {
   const env = parseEnv(ingesterEnv, process.env);
@@ -11,11 +12,18 @@ await runMain('ingester', process.env, async (log) => {
   const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX });
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
-  const app = await buildApp({ config, enqueuer, logger: log, bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES });
+  const metrics = createIngesterMetrics();
+  const app = await buildApp({ config, enqueuer, logger: log, bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES, metrics });
+  const stats = createStatsPublisher(connection, {
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    read: () => counterSamples(metrics.requests, 'ingest', 'outcome'),
+    onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
+  });
 
   onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
     // Stop accepting, let in-flight deliveries finish their enqueue, then drop Redis.
     await app.close();
+    await stats.close();
     await queue.close();
     await connection.quit();
   });

@@ -1,3 +1,4 @@
+export { workerEnv } from './env.js';
 export { isPermanentFailure } from './failure.js';
 export { type BreakerGate, type CircuitBreaker, createCircuitBreaker } from './forwarding/circuit-breaker.js';
 export { type DeliveryOutcome, RetryableDeliveryError } from './forwarding/delivery-processor.js';

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { createDatabase } from '@hookline/db';
-import { createWorkerConnection } from '@hookline/queue';
-import { loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import { createStatsPublisher, createWorkerConnection } from '@hookline/queue';
+import { counterSamples, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { workerEnv } from './env.js';
 import { startForwarder } from './forwarding/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
@@ -38,6 +38,14 @@ await runMain('worker', process.env, async (log) => {
     lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
     batchWaitMs: env.HOOKLINE_BATCH_WAIT_MS,
   });
+  const stats = createStatsPublisher(connection, {
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    read: async () => [
+      ...(await counterSamples(metrics.processed, 'processed', 'outcome')),
+      ...(await counterSamples(metrics.transitions, 'transition', 'transition')),
+    ],
+    onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
+  });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
 
   onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
@@ -45,6 +53,7 @@ await runMain('worker', process.env, async (log) => {
     // events first, since finishing one may enqueue deliveries.
     await worker.close();
     await forwarder.close();
+    await stats.close();
     await health.close();
     await database.close();
     await connection.quit();

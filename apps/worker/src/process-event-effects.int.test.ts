@@ -197,13 +197,14 @@ describe('duplicates and replays', () => {
     expect(await processEvent(deps(handlers), runEvent('r1', 'RUNNING'))).toEqual({ kind: 'duplicate' });
     expect(await effects('r1')).toBe(1);
 
+    // A replay offers the status again under the forward-only rule: the same status is `unchanged`.
     const replay = { ...runEvent('r1', 'RUNNING'), replay: true };
     expect(await processEvent(deps(handlers), replay, { attempt: 1, replayKey: 'replay-1' })).toEqual({
       kind: 'replayed',
-      transition: 'applied',
+      transition: 'unchanged',
     });
     expect(await effects('r1')).toBe(2);
-    expect(seen[1]?.ctx).toMatchObject({ replay: true, transition: 'applied', entity: { status: 'RUNNING' } });
+    expect(seen[1]?.ctx).toMatchObject({ replay: true, transition: 'unchanged', entity: { status: 'RUNNING' } });
   });
 
   it('forward a replay as a new message, once however often the replay job runs', async () => {

@@ -10,6 +10,7 @@ import {
 import {
   advanceEntityStatuses,
   claimEvents,
+  completeReplay,
   type Database,
   entityKey,
   eventKey,
@@ -215,7 +216,8 @@ async function runEffects(
  * Everything one event does, inside a transaction the caller owns: claim the event row,
  * apply its transition, run its handlers, write its forwarding outbox, mark it processed.
  * A processed event answers `duplicate` and changes nothing, unless this run is an
- * operator's replay, which runs handlers and forwarding again on purpose.
+ * operator's replay, which offers its status again (forward-only rules still apply) and
+ * runs handlers and forwarding again on purpose; the replay's result goes on its audit row.
  */
 export async function processEventInTransaction(
   tx: Transaction,
@@ -239,7 +241,18 @@ export async function processEventInTransaction(
     await runEffects(tx, deps, source, event, { id: stored.id, facts });
   }
   await markProcessed(tx, [stored]);
+  // A replay of an event never stored is its first run; its audit row still gets the result.
+  if (run.replayKey !== undefined) await completeReplay(tx, run.replayKey, stored.transition);
   return { kind: 'stored', transition: stored.transition };
+}
+
+/** Offers a processed event's status to its entity again, by the same forward-only rule. */
+async function offerAgain(tx: Transaction, source: SourceConfig, event: EventJob): Promise<TransitionOutcome> {
+  const offer = offerOf(source, event);
+  if (typeof offer === 'string') return offer;
+  const transitions: TransitionOutcome[] = [];
+  await applyTransitions(tx, [{ index: 0, offer }], transitions);
+  return transitions[0] as TransitionOutcome;
 }
 
 async function replayProcessedEvent(
@@ -253,11 +266,13 @@ async function replayProcessedEvent(
   // Locked, so that replays of one event run one after the other.
   const stored = await lockProcessedEvent(tx, event);
   if (stored === undefined) return { kind: 'duplicate' };
+  const transition = await offerAgain(tx, source, event);
   if (hasEffects(deps, source)) {
-    const facts = { transition: stored.transition, entity: await entityAfter(tx, event), attempt, replay: true };
+    const facts = { transition, entity: await entityAfter(tx, event), attempt, replay: true };
     await runEffects(tx, deps, source, event, { id: stored.id, facts, replayKey });
   }
-  return { kind: 'replayed', transition: stored.transition };
+  await completeReplay(tx, replayKey, transition);
+  return { kind: 'replayed', transition };
 }
 
 /** Processes one event in its own transaction. Idempotent: a processed event answers `duplicate`. */

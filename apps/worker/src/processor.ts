@@ -33,10 +33,9 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
       // After commit, on every run: a retry after a crash here finds the event processed and enqueues what was missed.
       await deps.deliveries.enqueueForEvent(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
-      if (outcome.kind === 'stored') {
-        deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
-        deps.metrics.endToEnd.observe((Date.now() - event.receivedAt) / 1000);
-      }
+      if (outcome.kind !== 'duplicate') deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
+      // A replay's receipt time is the original delivery's: its age is not pipeline latency.
+      if (outcome.kind === 'stored' && !event.replay) deps.metrics.endToEnd.observe((Date.now() - event.receivedAt) / 1000);
       deps.logger.debug({ source: event.source, eventId: event.eventId, outcome }, 'event processed');
       return outcome;
     } catch (error) {

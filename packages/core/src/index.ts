@@ -9,6 +9,7 @@ export {
   type SourceConfig,
   type SourcesConfig,
 } from './config/sources-config.js';
+export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
 export {
   type AttemptVerdict,

@@ -24,6 +24,18 @@ export {
   reopenEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
+export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
 export { claimEvents, eventKey, lockProcessedEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
+export {
+  completeReplay,
+  listEventActions,
+  type NewOperatorAction,
+  type OperatorAction,
+  type OverrideResult,
+  overrideEntityStatus,
+  recordOperatorAction,
+  removeReplayAction,
+  type StatusOverride,
+} from './operator-actions.js';
 export * from './schema.js';

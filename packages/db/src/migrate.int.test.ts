@@ -30,20 +30,38 @@ describe('migrateDatabase', () => {
   it('creates a missing database and its tables', async () => {
     const { url } = await freshUnmigrated();
     await migrateDatabase(url);
-    expect(await tables(url)).toEqual(['entity_states', 'forward_attempts', 'forward_deliveries', 'webhook_events']);
+    expect(await tables(url)).toEqual([
+      'entity_states',
+      'forward_attempts',
+      'forward_deliveries',
+      'operator_actions',
+      'webhook_events',
+    ]);
   });
 
   it('succeeds when run twice', async () => {
     const { url } = await freshUnmigrated();
     await migrateDatabase(url);
     await expect(migrateDatabase(url)).resolves.toBeUndefined();
-    expect(await tables(url)).toEqual(['entity_states', 'forward_attempts', 'forward_deliveries', 'webhook_events']);
+    expect(await tables(url)).toEqual([
+      'entity_states',
+      'forward_attempts',
+      'forward_deliveries',
+      'operator_actions',
+      'webhook_events',
+    ]);
   });
 
   it('succeeds when four runs race on a missing database', async () => {
     const { url } = await freshUnmigrated();
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => migrateDatabase(url)));
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
-    expect(await tables(url)).toEqual(['entity_states', 'forward_attempts', 'forward_deliveries', 'webhook_events']);
+    expect(await tables(url)).toEqual([
+      'entity_states',
+      'forward_attempts',
+      'forward_deliveries',
+      'operator_actions',
+      'webhook_events',
+    ]);
   });
 });

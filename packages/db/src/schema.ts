@@ -108,3 +108,35 @@ export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type EntityStateRow = typeof entityStates.$inferSelect;
 export type ForwardDeliveryRow = typeof forwardDeliveries.$inferSelect;
 export type ForwardAttemptRow = typeof forwardAttempts.$inferSelect;
+
+/**
+ * The audit trail of what operators did through the admin: who (the name of the admin token
+ * used), what, why, and — for a replay — what the worker's re-run did once it ran.
+ */
+export const operatorActions = pgTable(
+  'operator_actions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    source: text('source'),
+    eventId: text('event_id'),
+    entityId: text('entity_id'),
+    reason: text('reason'),
+    /** The BullMQ job a replay runs as. */
+    jobId: text('job_id'),
+    /** What the action did: the transition of a replay or an override, once known. */
+    result: text('result'),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [
+    index('operator_actions_event_idx').on(table.source, table.eventId),
+    index('operator_actions_entity_idx').on(table.source, table.entityId),
+    unique('operator_actions_job_id_key').on(table.jobId),
+    check('operator_actions_action_check', sql`${table.action} in ('replay','override','retry_failed')`),
+  ],
+);
+
+export type OperatorActionRow = typeof operatorActions.$inferSelect;

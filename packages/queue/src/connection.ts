@@ -26,3 +26,11 @@ export function createProducerConnection(url: string, options: ProducerConnectio
 export function createWorkerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, retryStrategy });
 }
+
+/**
+ * The admin's connection: commands wait while it reconnects (an operator's page or a scrape
+ * may take a moment) but give up after `commandTimeoutMs`, so nothing hangs while Redis is away.
+ */
+export function createAdminConnection(url: string, commandTimeoutMs = 5000): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: commandTimeoutMs, connectTimeout: 2000, retryStrategy });
+}

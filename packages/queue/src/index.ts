@@ -1,4 +1,9 @@
-export { createProducerConnection, createWorkerConnection, type ProducerConnectionOptions } from './connection.js';
+export {
+  createAdminConnection,
+  createProducerConnection,
+  createWorkerConnection,
+  type ProducerConnectionOptions,
+} from './connection.js';
 export { type DeliveryJob, deliveryJobSchema } from './delivery-job.js';
 export {
   createDeliveryQueue,
@@ -25,3 +30,22 @@ export {
   type EventQueueOptions,
   type Retention,
 } from './event-queue.js';
+export {
+  BACKLOG_STATES,
+  createQueueDepthReader,
+  QUEUE_STATES,
+  type QueueDepth,
+  type QueueDepthReader,
+  type QueueState,
+} from './queue-depth.js';
+export { enqueueReplay, REPLAY_PRIORITY, replayJobId } from './replay.js';
+export {
+  type CounterSample,
+  createStatsPublisher,
+  readStats,
+  STATS_BUCKET_SECONDS,
+  type StatsPublisher,
+  type StatsPublisherOptions,
+  type StatsWindows,
+  statsKey,
+} from './stats.js';

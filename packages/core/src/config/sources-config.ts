@@ -62,7 +62,7 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
   });
   const scheme = schemeFor(definition.provider, { tokenHeader: definition.tokenHeader });
   const entity = definition.entity ?? scheme.defaultEntity;
-  const statuses = definition.statuses ? resolveStatuses(definition.statuses) : scheme.defaultStatuses;
+  const statuses = statusRulesOf(definition);
   const { contentHash, windowSeconds } = definition.dedupe;
   const forward = definition.forward.flatMap((destination, destinationIndex) => {
     const resolved = resolveDestination(destination, env);
@@ -100,6 +100,12 @@ function resolveDestination(definition: ForwardDefinition, env: NodeJS.ProcessEn
   }
   const { secretEnv: _name, ...settings } = definition;
   return { ...settings, secret };
+}
+
+/** A source's status rules: its own, else its provider's preset; undefined when it tracks no status. */
+export function statusRulesOf(definition: SourceDefinition): StatusRules | undefined {
+  if (definition.statuses) return resolveStatuses(definition.statuses);
+  return schemeFor(definition.provider, { tokenHeader: definition.tokenHeader }).defaultStatuses;
 }
 
 /** Validates a parsed sources file and resolves each source's secrets from `env`. */

@@ -1,0 +1,95 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { createQueueDepthReader } from '@hookline/queue';
+import type { Logger } from '@hookline/runtime';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installAuth } from './auth.js';
+import { registerBullBoard } from './bull-board.js';
+import { installErrorHandlers } from './error-handler.js';
+import { type AdminMetrics, createAdminMetrics } from './metrics.js';
+import { entityRoutes } from './routes/entities.js';
+import { eventRoutes } from './routes/events.js';
+import { failedRoutes } from './routes/failed.js';
+import { statsRoutes } from './routes/stats.js';
+import type { AdminServices } from './services.js';
+import { createTokenMatcher, DEFAULT_TOKEN_NAME, type NamedToken } from './tokens.js';
+
+export interface AdminDeps extends AdminServices {
+  readonly logger: Logger;
+  /** `HOOKLINE_ADMIN_TOKEN`, recorded as `admin`. */
+  readonly adminToken: string;
+  /** Further named tokens: the name is who the audit trail records. */
+  readonly namedTokens?: readonly NamedToken[];
+  readonly metrics?: AdminMetrics;
+}
+
+const CHECK_TIMEOUT_MS = 1000;
+
+function within<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+/** The admin's HTTP app, not yet listening: tests call `inject` on it. */
+export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Bull Board polls every few seconds per open tab: request lines would drown the log.
+    // Operator actions are logged by their routes, with who did them.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+  installAuth(app, createTokenMatcher([{ name: DEFAULT_TOKEN_NAME, token: deps.adminToken }, ...(deps.namedTokens ?? [])]));
+
+  const metrics = deps.metrics ?? createAdminMetrics(createQueueDepthReader(deps.queue, deps.connection));
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const ready = await within(Promise.all([deps.connection.ping(), deps.db.execute(sql`select 1`)])).then(
+      () => true,
+      () => false,
+    );
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    await metrics.refresh();
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Hookline admin API',
+        description: 'Events, entities, replay, operator overrides, failed-job retry and stats.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } },
+      },
+      security: [{ bearer: [] }, { basic: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const services: AdminServices = {
+    db: deps.db,
+    queue: deps.queue,
+    connection: deps.connection,
+    queuePrefix: deps.queuePrefix,
+    rules: deps.rules,
+    readOnly: deps.readOnly,
+  };
+  await app.register(eventRoutes, services);
+  await app.register(entityRoutes, services);
+  await app.register(failedRoutes, services);
+  await app.register(statsRoutes, services);
+  await registerBullBoard(app, deps.queue, deps.readOnly);
+  return app;
+}

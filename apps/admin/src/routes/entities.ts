@@ -1,0 +1,112 @@
+import { rankStatus } from '@hookline/core';
+import { findEntity, overrideEntityStatus } from '@hookline/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError } from '../http-error.js';
+import type { AdminServices } from '../services.js';
+import { assertWritable, errorBody, eventSummary, toSummary } from './schemas.js';
+
+const entityParams = z.strictObject({ source: z.string().min(1), entityId: z.string().min(1) });
+
+const entityState = z.object({
+  status: z.string(),
+  rank: z.number().int(),
+  terminal: z.boolean(),
+  lastEventId: z.string(),
+  updatedAt: z.string(),
+});
+
+/** `/api/entities`: an entity's state and history, and the operator override. */
+export const entityRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, services) => {
+  app.get(
+    '/api/entities/:source/:entityId',
+    {
+      schema: {
+        summary: "An entity's current state and its event history, oldest first",
+        params: entityParams,
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(1000).default(200).describe('Most recent events returned'),
+        }),
+        response: {
+          200: z.object({
+            source: z.string(),
+            entityId: z.string(),
+            state: entityState.nullable(),
+            events: z.array(eventSummary),
+          }),
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { source, entityId } = request.params;
+      const { state, events } = await findEntity(services.db, source, entityId, request.query.limit);
+      if (state === undefined && events.length === 0) {
+        throw new HttpError(404, 'entity_not_found', `no entity "${entityId}" in source "${source}"`);
+      }
+      return {
+        source,
+        entityId,
+        state: state
+          ? {
+              status: state.status,
+              rank: state.statusRank,
+              terminal: state.terminal,
+              lastEventId: state.lastEventId,
+              updatedAt: state.updatedAt.toISOString(),
+            }
+          : null,
+        events: events.map(toSummary),
+      };
+    },
+  );
+
+  app.post(
+    '/api/entities/:source/:entityId/status',
+    {
+      schema: {
+        summary: "Override an entity's status (operator action, audited)",
+        description:
+          'Sets the status even backwards or out of a terminal status. Recorded as an event with transition ' +
+          '`override` in the entity history, and in the audit trail with who (the token name) and why.',
+        params: entityParams,
+        body: z.strictObject({
+          status: z.string().min(1).describe("One of the source's ranked statuses"),
+          reason: z.string().trim().min(1).max(1000).describe('Why: kept in the audit trail'),
+        }),
+        response: {
+          200: z.object({
+            source: z.string(),
+            entityId: z.string(),
+            status: z.string(),
+            previous: z.string().nullable(),
+            eventId: z.string().describe('The id of the override event'),
+          }),
+          400: errorBody,
+          403: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      assertWritable(services.readOnly);
+      const { source, entityId } = request.params;
+      if (!services.rules.has(source)) throw new HttpError(404, 'unknown_source', `no source named "${source}"`);
+      const rules = services.rules.get(source);
+      if (rules === undefined) throw new HttpError(400, 'no_statuses', `source "${source}" does not track statuses`);
+      const next = rankStatus(rules, request.body.status);
+      if (next === undefined) {
+        throw new HttpError(400, 'unknown_status', `"${request.body.status}" is not a status of source "${source}"`);
+      }
+      const result = await overrideEntityStatus(services.db, {
+        source,
+        entityId,
+        next,
+        actor: request.operator,
+        reason: request.body.reason,
+      });
+      request.log.info({ operator: request.operator, source, entityId, status: next.status }, 'status overridden');
+      return { source, entityId, status: next.status, previous: result.previous?.status ?? null, eventId: result.eventId };
+    },
+  );
+};

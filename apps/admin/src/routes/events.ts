@@ -1,0 +1,183 @@
+import { type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
+import {
+  findEvent,
+  listEventActions,
+  listEvents,
+  recordOperatorAction,
+  removeReplayAction,
+  type WebhookEventRow,
+} from '@hookline/db';
+import { enqueueReplay, QueueUnavailableError, replayJobId } from '@hookline/queue';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError } from '../http-error.js';
+import type { AdminServices } from '../services.js';
+import { assertWritable, decodeCursor, encodeCursor, errorBody, eventSummary, toSummary } from './schemas.js';
+
+const listQuery = z.strictObject({
+  source: z.string().min(1).optional(),
+  type: z.string().min(1).optional().describe('Event type'),
+  entity: z.string().min(1).optional().describe('Entity id'),
+  transition: z.enum(transitionOutcomes).optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('Received at or after (ISO 8601)'),
+  until: z.iso.datetime({ offset: true }).optional().describe('Received before (ISO 8601)'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).optional().describe('nextCursor of the previous page'),
+});
+
+const eventParams = z.strictObject({ source: z.string().min(1), eventId: z.string().min(1) });
+
+const replayAction = z.object({
+  at: z.string(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  jobId: z.string().nullable(),
+  result: z.string().nullable().describe('The transition the re-run produced; null until the worker ran it'),
+  completedAt: z.string().nullable(),
+});
+
+const eventDetail = z.object({
+  event: eventSummary.extend({
+    payload: z.unknown().describe('The body as stored (jsonb); null while it could not be stored'),
+    rawBody: z.string().describe('The body byte-exact as received'),
+    headers: z.record(z.string(), z.string()).describe('Request headers, signature and credential headers removed'),
+    timings: z.object({
+      receivedAt: z.string(),
+      processedAt: z.string().nullable(),
+      receiptToCommitMs: z.number().nullable(),
+    }),
+  }),
+  replays: z.array(replayAction),
+});
+
+/**
+ * The job the ingester would have enqueued for a stored event. A form-encoded body is parsed
+ * again from its stored bytes and content type, as at the edge, so the worker can store its
+ * payload if the event had never been stored.
+ */
+function replayableEvent(row: WebhookEventRow): IncomingEvent {
+  const payloadJson = parseBody(row.headers, Buffer.from(row.rawBody, 'utf8'))?.payloadJson;
+  return {
+    source: row.source,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    entityId: row.entityId,
+    status: row.status,
+    rawBody: row.rawBody,
+    ...(payloadJson !== undefined && { payloadJson }),
+    headers: row.headers,
+    receivedAt: row.receivedAt.getTime(),
+  };
+}
+
+/** `/api/events`: search, one event in full, replay. */
+export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, services) => {
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        summary: 'Search events, newest first, one keyset page at a time',
+        querystring: listQuery,
+        response: { 200: z.object({ events: z.array(eventSummary), nextCursor: z.string().nullable() }), 400: errorBody },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const { events, hasMore } = await listEvents(
+        services.db,
+        {
+          ...(query.source !== undefined && { source: query.source }),
+          ...(query.type !== undefined && { eventType: query.type }),
+          ...(query.entity !== undefined && { entityId: query.entity }),
+          ...(query.transition !== undefined && { transition: query.transition }),
+          ...(query.since !== undefined && { since: new Date(query.since) }),
+          ...(query.until !== undefined && { until: new Date(query.until) }),
+        },
+        { limit: query.limit, ...(query.cursor !== undefined && { beforeId: decodeCursor(query.cursor) }) },
+      );
+      const last = events.at(-1);
+      return { events: events.map(toSummary), nextCursor: hasMore && last ? encodeCursor(last.id) : null };
+    },
+  );
+
+  app.get(
+    '/api/events/:source/:eventId',
+    {
+      schema: {
+        summary: 'One event: payload, raw body, headers, transition, timings, and its replays',
+        params: eventParams,
+        response: { 200: eventDetail, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const { source, eventId } = request.params;
+      const row = await findEvent(services.db, source, eventId);
+      if (row === undefined) throw new HttpError(404, 'event_not_found', `no event "${eventId}" from source "${source}"`);
+      const actions = await listEventActions(services.db, source, eventId);
+      return {
+        event: {
+          ...toSummary(row),
+          payload: row.payload,
+          rawBody: row.rawBody,
+          headers: row.headers,
+          timings: {
+            receivedAt: row.receivedAt.toISOString(),
+            processedAt: row.processedAt?.toISOString() ?? null,
+            receiptToCommitMs: row.processedAt ? row.processedAt.getTime() - row.receivedAt.getTime() : null,
+          },
+        },
+        replays: actions
+          .filter((action) => action.action === 'replay')
+          .map((action) => ({
+            at: action.at.toISOString(),
+            actor: action.actor,
+            reason: action.reason,
+            jobId: action.jobId,
+            result: action.result,
+            completedAt: action.completedAt?.toISOString() ?? null,
+          })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/events/:source/:eventId/replay',
+    {
+      schema: {
+        summary: 'Run a stored event through the worker again, on purpose, as a new job',
+        description:
+          'The worker re-runs the event even though it was processed; forward-only rules still apply. ' +
+          'The outcome is recorded on the replay (see GET /api/events/{source}/{eventId}).',
+        params: eventParams,
+        body: z.strictObject({ reason: z.string().max(1000).optional() }).nullish(),
+        response: { 202: z.object({ status: z.literal('queued'), jobId: z.string() }), 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      assertWritable(services.readOnly);
+      const { source, eventId } = request.params;
+      const row = await findEvent(services.db, source, eventId);
+      if (row === undefined) throw new HttpError(404, 'event_not_found', `no event "${eventId}" from source "${source}"`);
+      const event = replayableEvent(row);
+      // The audit row exists before the job does: the worker records the outcome on it.
+      const jobId = replayJobId(source);
+      await recordOperatorAction(services.db, {
+        actor: request.operator,
+        action: 'replay',
+        source,
+        eventId,
+        entityId: row.entityId,
+        reason: request.body?.reason ?? null,
+        jobId,
+      });
+      try {
+        await enqueueReplay(services.queue, event, jobId);
+      } catch (error) {
+        await removeReplayAction(services.db, jobId);
+        throw new QueueUnavailableError(`replay not queued: ${(error as Error).message}`, { cause: error });
+      }
+      request.log.info({ operator: request.operator, source, eventId, jobId }, 'replay queued');
+      return reply.status(202).send({ status: 'queued' as const, jobId });
+    },
+  );
+};

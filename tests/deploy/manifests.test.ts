@@ -1,0 +1,221 @@
+import { createAdminMetrics } from '@hookline/admin';
+import { parseStatusRules } from '@hookline/core';
+import { createIngesterMetrics } from '@hookline/ingester';
+import { BACKLOG_STATES, createEventQueue, EVENTS_QUEUE, QUEUE_STATES } from '@hookline/queue';
+import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
+import { commonEnv } from '@hookline/runtime';
+import { createWorkerMetrics } from '@hookline/worker';
+import { QueueKeys } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { readText, roleOf, roles, yamlDocuments, yamlFiles } from './repo.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are checked field by field below.
+type Manifest = Record<string, any>;
+
+const files = yamlFiles('infra');
+const manifests: Manifest[] = files.flatMap((file) => yamlDocuments(file).map((document) => ({ ...document, __file: file })));
+const ofKind = (kind: string) => manifests.filter((manifest) => manifest.kind === kind);
+const named = (kind: string, name: string) => {
+  const found = ofKind(kind).find((manifest) => manifest.metadata?.name === name);
+  if (found === undefined) throw new Error(`no ${kind} named ${name} under infra/`);
+  return found;
+};
+
+/** Every series name the code exports, histogram suffixes included. */
+async function exportedSeries(): Promise<Set<string>> {
+  const idle = { read: async () => Promise.reject(new Error('not scraped here')) };
+  const registries: Registry[] = [
+    createIngesterMetrics().registry,
+    createWorkerMetrics().registry,
+    createAdminMetrics(idle).registry,
+  ];
+  const names = new Set<string>();
+  for (const registry of registries) {
+    for (const metric of await registry.getMetricsAsJSON()) {
+      names.add(metric.name);
+      if (String(metric.type) === 'histogram')
+        for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+    }
+  }
+  return names;
+}
+
+const alertRules: { alert: string; expr: string }[] = yamlDocuments('infra/prometheus/alerts.yaml').flatMap((document) =>
+  (document.groups as { rules: { alert: string; expr: string }[] }[]).flatMap((group) => group.rules),
+);
+const scaledObject = named('ScaledObject', 'hookline-worker');
+const trigger = (type: string) => scaledObject.spec.triggers.find((candidate: Manifest) => candidate.type === type);
+const promQueries = [...alertRules.map((rule) => rule.expr), trigger('prometheus').metadata.query as string];
+
+/** The values a PromQL selector gives `label` (`=` or `=~` with `|` alternatives). */
+function labelValues(query: string, label: string): string[] {
+  return [...query.matchAll(new RegExp(`\\b${label}=~?"([^"]*)"`, 'g'))].flatMap((match) => (match[1] ?? '').split('|'));
+}
+
+const sharedEnv = named('ConfigMap', 'hookline-env').data as Record<string, string>;
+
+function containerOf(deployment: Manifest): Manifest {
+  return deployment.spec.template.spec.containers[0];
+}
+
+function envOf(container: Manifest): Record<string, string> {
+  const fromConfigMaps = (container.envFrom ?? [])
+    .filter((source: Manifest) => source.configMapRef !== undefined)
+    .map((source: Manifest) => named('ConfigMap', source.configMapRef.name).data);
+  const own = Object.fromEntries((container.env ?? []).map((variable: Manifest) => [variable.name, variable.value]));
+  return Object.assign({}, ...fromConfigMaps, own);
+}
+
+describe('every YAML file under infra/', () => {
+  it('parses, and every Kubernetes object names its kind and itself', () => {
+    expect(files.length).toBeGreaterThan(5);
+    // Kustomize's own file is the one object without a name.
+    for (const manifest of manifests.filter(
+      (candidate) => candidate.apiVersion !== undefined && candidate.kind !== 'Kustomization',
+    )) {
+      expect(manifest.kind, manifest.__file).toEqual(expect.any(String));
+      expect(manifest.metadata?.name, manifest.__file).toEqual(expect.any(String));
+    }
+  });
+});
+
+describe('metric names and labels referenced by alerts and KEDA', () => {
+  it('exist in the code', async () => {
+    const series = await exportedSeries();
+    const referenced = new Set(promQueries.flatMap((query) => query.match(/\bhookline_[a-z0-9_]+/g) ?? []));
+    expect(referenced.size).toBeGreaterThan(4);
+    expect([...referenced].filter((name) => !series.has(name))).toEqual([]);
+  });
+
+  it('use label values the code produces', () => {
+    const states = promQueries.flatMap((query) => labelValues(query, 'state'));
+    expect(states.filter((state) => !(QUEUE_STATES as readonly string[]).includes(state))).toEqual([]);
+    expect(promQueries.flatMap((query) => labelValues(query, 'queue'))).toEqual(expect.arrayContaining([EVENTS_QUEUE]));
+    const processed = alertRules.flatMap((rule) =>
+      rule.expr.includes('hookline_events_processed_total') ? labelValues(rule.expr, 'outcome') : [],
+    );
+    expect(processed.filter((outcome) => !['stored', 'duplicate', 'replayed', 'failed'].includes(outcome))).toEqual([]);
+    // Ingester outcomes are the contract's error codes, spelled in the ingester's error handler.
+    const handler = readText('apps/ingester/src/error-handler.ts');
+    const ingest = alertRules.flatMap((rule) =>
+      rule.expr.includes('hookline_ingest_requests_total') ? labelValues(rule.expr, 'outcome') : [],
+    );
+    expect(ingest.length).toBeGreaterThan(0);
+    for (const outcome of ingest) expect(handler, outcome).toContain(`'${outcome}'`);
+  });
+
+  it('has alerts on oldest waiting age, failure rate and ingester 5xx/503', () => {
+    const exprs = alertRules.map((rule) => rule.expr).join('\n');
+    expect(exprs).toContain('hookline_queue_oldest_waiting_age_seconds');
+    expect(exprs).toMatch(/hookline_events_processed_total\{outcome="failed"\}/);
+    expect(exprs).toContain('queue_unavailable');
+  });
+});
+
+describe('the worker ScaledObject', () => {
+  it('scales the worker Deployment on waiting + prioritized + delayed', () => {
+    expect(scaledObject.spec.scaleTargetRef.name).toBe(named('Deployment', 'hookline-worker').metadata.name);
+    expect(roleOf(containerOf(named('Deployment', 'hookline-worker')).command)).toBe(roles.worker);
+    expect(new Set(labelValues(trigger('prometheus').metadata.query, 'state'))).toEqual(new Set(BACKLOG_STATES));
+    expect(trigger('prometheus').metadata.query).toMatch(/^sum\(/);
+  });
+
+  it("watches BullMQ's wait list under the configured prefix, at the Redis the worker uses", async () => {
+    const prefix = sharedEnv.HOOKLINE_QUEUE_PREFIX ?? commonEnv.shape.HOOKLINE_QUEUE_PREFIX.parse(undefined);
+    const redis = trigger('redis').metadata;
+    expect(redis.listName).toBe(new QueueKeys(prefix).toKey(EVENTS_QUEUE, 'wait'));
+    const url = new URL(envOf(containerOf(named('Deployment', 'hookline-worker'))).REDIS_URL ?? '');
+    expect(redis.address).toBe(`${url.hostname}:${url.port || '6379'}`);
+
+    // And that key is where a real BullMQ queue keeps a waiting job: a wrong key never scales.
+    const testPrefixed = testPrefix();
+    const connection = new Redis(testRedisUrl());
+    const queue = createEventQueue(connection, { prefix: testPrefixed });
+    try {
+      const event = {
+        source: 's',
+        eventId: 'e',
+        eventType: null,
+        entityId: null,
+        status: null,
+        rawBody: '{}',
+        headers: {},
+        receivedAt: 1,
+      };
+      await queue.add('s', event, { jobId: 's/e' });
+      const key = new QueueKeys(testPrefixed).toKey(EVENTS_QUEUE, 'wait');
+      expect(await connection.llen(key)).toBe(1);
+    } finally {
+      await queue.close();
+      await removePrefix(connection, testPrefixed);
+      await connection.quit();
+    }
+  });
+});
+
+describe('Deployments', () => {
+  const deployments = ofKind('Deployment');
+
+  it('run each of the three roles', () => {
+    expect(deployments.map((deployment) => roleOf(containerOf(deployment).command))).toEqual(
+      expect.arrayContaining([roles.ingester, roles.worker, roles.admin]),
+    );
+  });
+
+  for (const deployment of deployments) {
+    const container = containerOf(deployment);
+    const role = roleOf(container.command);
+    const name = deployment.metadata.name as string;
+
+    it(`${name}: runs a known entrypoint with only variables its role reads`, () => {
+      expect(role, String(container.command)).toBeDefined();
+      const env = envOf(container);
+      expect(Object.keys(env).filter((key) => !role?.env.includes(key))).toEqual([]);
+    });
+
+    it(`${name}: has probes on its port, resource requests, and a grace period longer than its drain`, () => {
+      const env = envOf(container);
+      const port = Number(env.PORT);
+      expect(container.ports.map((entry: Manifest) => entry.containerPort)).toContain(port);
+      expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+      // The admin's /readyz needs its token, which a probe cannot read from a Secret.
+      expect(container.readinessProbe.httpGet.path).toBe(role === roles.admin ? '/healthz' : '/readyz');
+      expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      const drainMs = Number(env.HOOKLINE_SHUTDOWN_GRACE_MS);
+      expect(drainMs, 'HOOKLINE_SHUTDOWN_GRACE_MS set explicitly').toBeGreaterThan(0);
+      const preStopSeconds = Number(container.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
+      expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs + preStopSeconds * 1000);
+    });
+
+    it(`${name}: mounts the sources file where HOOKLINE_CONFIG points, and it is valid`, () => {
+      const path = envOf(container).HOOKLINE_CONFIG ?? '';
+      const mount = container.volumeMounts.find((entry: Manifest) => path.startsWith(`${entry.mountPath}/`));
+      const volume = deployment.spec.template.spec.volumes.find((entry: Manifest) => entry.name === mount?.name);
+      const text = named('ConfigMap', volume.configMap.name).data[path.slice(mount.mountPath.length + 1)];
+      expect(parseStatusRules(text).ok).toBe(true);
+    });
+  }
+
+  it('the ingester and worker each have a PodDisruptionBudget and a Service selecting their pods', () => {
+    for (const name of ['hookline-ingester', 'hookline-worker']) {
+      const labels = named('Deployment', name).spec.template.metadata.labels;
+      for (const kind of ['PodDisruptionBudget', 'Service']) {
+        const selector = named(kind, name).spec.selector;
+        expect(labels).toMatchObject(selector.matchLabels ?? selector);
+      }
+    }
+    expect(named('Service', 'hookline-admin').spec.selector).toEqual(
+      named('Deployment', 'hookline-admin').spec.selector.matchLabels,
+    );
+  });
+
+  it('the ingester scales on CPU with an HPA', () => {
+    const hpa = named('HorizontalPodAutoscaler', 'hookline-ingester');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'hookline-ingester' });
+    expect(hpa.spec.metrics).toEqual([
+      expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }),
+    ]);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseSourcesConfig } from '@hookline/core';
+import { webhookEvents } from '@hookline/db';
+import { eq } from 'drizzle-orm';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type Admin, startAdmin } from './admin-harness.js';
+import { createPipeline, jobBody, type Pipeline, signedDelivery, waitFor } from './harness.js';
+
+const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+// Debian's chromium, never a downloaded browser; flags keep it from phoning home.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let pipeline: Pipeline;
+let admin: Admin;
+let baseUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  pipeline = await createPipeline();
+  // A worker whose config lacks the source fails the job with a clear reason, as after a bad deploy.
+  const other = parseSourcesConfig('sources:\n  - {name: other, provider: hmac-sha256, secrets: [X]}\n', { X: 'x' });
+  if (!other.ok) throw new Error(other.problems.join());
+  const misconfigured = pipeline.startWorker({ config: other.config });
+  await pipeline.ingester.inject(signedDelivery('evt-board', jobBody('job-board', 'running')));
+  await waitFor('the job to fail', async () => {
+    const job = await pipeline.queue.getJob('jobs/evt-board');
+    return (await job?.isFailed()) ? job : undefined;
+  });
+  await misconfigured.close();
+
+  admin = await startAdmin(pipeline);
+  baseUrl = await admin.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await admin?.close();
+  await pipeline?.close();
+});
+
+describe('Bull Board in a browser', () => {
+  it('asks for credentials, then shows the failed job and its reason, and retries it', { timeout: 60_000 }, async () => {
+    // Without credentials the board answers with the challenge that makes a browser ask for them.
+    const denied = await fetch(`${baseUrl}/queues`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toMatch(/^Basic /);
+
+    // Basic auth as a browser does it: any user name, the admin token as password.
+    const context = await browser.newContext({ httpCredentials: { username: 'operator', password: ADMIN_TOKEN } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const response = await page.goto(`${baseUrl}/queues`);
+    expect(response?.status()).toBe(200);
+    await page.getByText('events', { exact: true }).first().click();
+    await page.goto(`${baseUrl}/queues/queue/events?status=failed`);
+
+    // The job card: the nearest element around the job id that holds the job's action buttons.
+    const card = page.getByText('jobs/evt-board', { exact: true }).locator('xpath=ancestor::*[.//button][1]');
+    await page.getByText('source "jobs" is not configured in this worker').first().waitFor();
+    await page.screenshot({ path: `${artifacts}bull-board-failed-job.png`, fullPage: true });
+
+    // The job card's first action is Retry; Bull Board asks for confirmation.
+    await card.locator('button').first().click();
+    const dialog = page.locator('[role="dialog"], [role="alertdialog"]');
+    await dialog.getByText(/retry this job/).waitFor();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+
+    const job = await waitFor('the job to leave the failed set', async () => {
+      const found = await pipeline.queue.getJob('jobs/evt-board');
+      // Fetched again once waiting: the first snapshot may predate the retry.
+      return (await found?.getState()) === 'waiting' ? pipeline.queue.getJob('jobs/evt-board') : undefined;
+    });
+    expect(job.failedReason).toBeFalsy();
+    await page.goto(`${baseUrl}/queues/queue/events?status=waiting`);
+    await page.getByText('jobs/evt-board', { exact: true }).waitFor();
+    await page.screenshot({ path: `${artifacts}bull-board-after-retry.png`, fullPage: true });
+    await context.close();
+
+    // With a correctly configured worker, the retried job now stores its event.
+    pipeline.startWorker();
+    const row = await waitFor('the event to be stored', async () => {
+      const [stored] = await pipeline.database.client.db
+        .select()
+        .from(webhookEvents)
+        .where(eq(webhookEvents.eventId, 'evt-board'));
+      return stored?.processedAt ? stored : undefined;
+    });
+    expect(row.transition).toBe('applied');
+  });
+});
