@@ -1,7 +1,10 @@
 import { HandlerError } from './handlers/handler-error.js';
 
-/** SQLSTATE classes for data that can never be stored as sent (22: data exception, 23: constraint). */
-const PERMANENT_CLASSES = ['22', '23'];
+/**
+ * SQLSTATE classes for data that can never be stored as sent: 22 data exception, 23 constraint,
+ * 54 program limit exceeded (a body too deeply nested for jsonb, should one pass the edge).
+ */
+const PERMANENT_CLASSES = ['22', '23', '54'];
 
 function sqlState(error: unknown): string | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {

@@ -108,8 +108,11 @@ describe('processEvent', () => {
     );
   });
 
-  it('fails permanently for a payload Postgres can never store', async () => {
-    const poison = { ...runEvent('e9', null, null), rawBody: '{"text":"\\u0000"}' };
+  it.each([
+    ['a NUL character jsonb refuses', '{"text":"\\u0000"}'],
+    ["nesting past the jsonb parser's stack", `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`],
+  ])('fails permanently for a payload Postgres can never store: %s', async (_name, rawBody) => {
+    const poison = { ...runEvent('e9', null, null), rawBody };
     const error = await processEvent(deps(), poison).catch((caught: unknown) => caught);
     expect(isPermanentFailure(error)).toBe(true);
     expect(await eventRow('e9')).toHaveLength(0);

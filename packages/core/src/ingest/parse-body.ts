@@ -1,4 +1,5 @@
 import { type Headers, headerValue } from '../headers.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /** A verified body, read for extraction and storage. */
 export interface ParsedBody {
@@ -17,6 +18,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     return isObject(value) ? value : undefined;
@@ -51,7 +53,8 @@ function isForm(headers: Headers): boolean {
 
 /**
  * Reads a verified body: form-encoded when the content type says so, JSON otherwise. Undefined
- * when it is not valid UTF-8 or not an object: text with replaced bytes would not be what was signed.
+ * when it is not valid UTF-8 (text with replaced bytes would not be what was signed), not an
+ * object, or nested deeper than could ever be stored.
  */
 export function parseBody(headers: Headers, rawBody: Buffer): ParsedBody | undefined {
   let text: string;

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { parseSourcesConfig, type SourceConfig } from '../config/sources-config.js';
 import { signHmacSha256 } from '../signatures/hmac-sha256.js';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 import { type PrepareResult, prepareEvent } from './prepare-event.js';
 
 const NOW_MS = 1_760_000_000_000;
@@ -135,6 +136,37 @@ describe('prepareEvent', () => {
       receivedAt: NOW_MS,
     };
     expect(prepareEvent(source('generic'), delivery)).toMatchObject({ ok: false, code: 'malformed_body' });
+  });
+
+  it('answers malformed_body for a body nested deeper than could be stored', () => {
+    const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH)}`;
+    expect(eventOf(prepareEvent(source('generic'), generic(deep, { 'x-event-id': 'e' }))).eventId).toBe('e');
+    const deeper = `{"b":${deep}}`;
+    expect(prepareEvent(source('generic'), generic(deeper, { 'x-event-id': 'e' }))).toMatchObject({
+      ok: false,
+      code: 'malformed_body',
+    });
+    // Inside a form's payload field it stays what it was sent as: one string field, storable.
+    const form = `payload=${encodeURIComponent(deeper)}`;
+    const formHeaders = { 'x-event-id': 'e', 'content-type': 'application/x-www-form-urlencoded' };
+    expect(JSON.parse(eventOf(prepareEvent(source('generic'), generic(form, formHeaders))).payloadJson ?? '')).toEqual({
+      payload: deeper,
+    });
+  });
+
+  it('keeps __proto__ and constructor keys as plain data without touching Object.prototype', () => {
+    const body =
+      '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"data":{"id":"j","status":"done"}}';
+    const event = eventOf(prepareEvent(source('generic'), generic(body, { 'x-event-id': 'e' })));
+    expect(event).toMatchObject({ entityId: 'j', status: 'done', rawBody: body });
+    const form = '__proto__%5Bpolluted%5D=yes&__proto__=x&constructor=y';
+    const formHeaders = { 'x-event-id': 'f', 'content-type': 'application/x-www-form-urlencoded' };
+    expect(JSON.parse(eventOf(prepareEvent(source('generic'), generic(form, formHeaders))).payloadJson ?? '')).toEqual({
+      '__proto__[polluted]': 'yes',
+      ['__proto__']: 'x',
+      constructor: 'y',
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('checks the signature before looking at the body', () => {

@@ -4,6 +4,7 @@ import type { Headers } from '../headers.js';
 import { readIdentifier } from '../json-path.js';
 import type { ParsedDelivery } from '../signatures/index.js';
 import type { IncomingEvent } from './incoming-event.js';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 import { parseBody } from './parse-body.js';
 import { safeHeaders } from './safe-headers.js';
 
@@ -37,7 +38,7 @@ const messages: Record<RejectionCode, string> = {
   missing_signature: 'the signature headers are missing',
   invalid_signature: 'the signature does not match any configured secret',
   timestamp_out_of_tolerance: 'the signed timestamp is outside the allowed tolerance',
-  malformed_body: 'the body is not a JSON object (or a form) in UTF-8',
+  malformed_body: `the body is not a JSON object (or a form) in UTF-8, nested at most ${MAX_JSON_DEPTH} deep`,
   missing_event_id: 'no event id was found in the delivery',
 };
 
