@@ -164,10 +164,17 @@ describe('POST /webhooks/:source', () => {
     expect(response.json().error.code).toBe('payload_too_large');
   });
 
-  it('answers unknown routes and methods in the contract shape', async () => {
-    const response = await app.inject({ method: 'GET', url: '/webhooks/orders' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('not_found');
+  it('answers unknown routes with 404 and other methods on a webhook route with 405, in the contract shape', async () => {
+    const unknown = await app.inject({ method: 'POST', url: '/hooks/orders' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('not_found');
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) {
+      const response = await app.inject({ method, url: '/webhooks/orders' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+      expect(response.json().error.code).toBe('method_not_allowed');
+    }
+    expect((await app.inject({ method: 'HEAD', url: '/webhooks/orders' })).statusCode).toBe(405);
   });
 
   it('never logs a secret or signature header', async () => {

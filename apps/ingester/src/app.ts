@@ -3,6 +3,7 @@ import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { clientErrorHandler } from './client-error-handler.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -13,15 +14,19 @@ export interface IngesterDeps {
   readonly logger: Logger;
   /** Largest body accepted, in bytes (413 above it). */
   readonly bodyLimit?: number;
+  /** Longest a request may take to arrive, headers and body (408 past it). */
+  readonly requestTimeoutMs?: number;
   readonly now?: () => number;
   readonly metrics?: IngesterMetrics;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** The ingester's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const requestTimeout = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's default generic types.
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -29,6 +34,11 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     return503OnClosing: true,
+    // A slow sender holds a socket and memory: past the timeout it gets 408. Node checks
+    // for expired requests every 30 s unless told otherwise, which would triple the wait.
+    requestTimeout,
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    clientErrorHandler: clientErrorHandler(deps.logger),
   });
   const metrics = deps.metrics ?? createIngesterMetrics();
   app.decorateRequest('outcome', '');

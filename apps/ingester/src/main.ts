@@ -13,7 +13,14 @@ await runMain('ingester', process.env, async (log) => {
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   const metrics = createIngesterMetrics();
-  const app = await buildApp({ config, enqueuer, logger: log, bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES, metrics });
+  const app = await buildApp({
+    config,
+    enqueuer,
+    logger: log,
+    bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
+    metrics,
+  });
   const stats = createStatsPublisher(connection, {
     prefix: env.HOOKLINE_QUEUE_PREFIX,
     read: () => counterSamples(metrics.requests, 'ingest', 'outcome'),

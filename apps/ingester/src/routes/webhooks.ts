@@ -1,8 +1,10 @@
+import rateLimit from '@fastify/rate-limit';
 import { prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.js';
 import type { IngesterMetrics } from '../metrics.js';
+import { SourceWindowStore } from '../rate-limit-store.js';
 
 export interface WebhookRoutesOptions {
   readonly config: SourcesConfig;
@@ -12,8 +14,26 @@ export interface WebhookRoutesOptions {
   readonly metrics: IngesterMetrics;
 }
 
+const ROUTE = '/webhooks/:source';
+const sourceOf = (request: FastifyRequest) => (request.params as { source: string }).source;
+
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  const limitOf = (name: string) => options.config.sources.get(name)?.rateLimit;
+  // Counted before the body is read, so a runaway sender costs neither bandwidth nor Redis.
+  // Per process: a limit needs no Redis round trip and still holds while Redis is away.
+  await app.register(rateLimit, {
+    global: false,
+    store: SourceWindowStore,
+    keyGenerator: sourceOf,
+    allowList: (_request, key) => limitOf(key) === undefined,
+    max: async (_request, key) => limitOf(key)?.max ?? Number.POSITIVE_INFINITY,
+    timeWindow: async (_request, key) => (limitOf(key)?.windowSeconds ?? 1) * 1000,
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `more than ${context.max} deliveries in ${context.after}; retry later`),
+  });
+
   // Every content type is kept as the exact bytes received: verification must see what the
   // sender signed, and JSON is parsed only after it passed. Scoped to this plugin.
   app.removeAllContentTypeParsers();
@@ -24,14 +44,21 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   const { metrics } = options;
   app.addHook('onResponse', async (request, reply) => {
     // Unknown names are folded into one label: senders must not be able to grow the series count.
-    const source = options.config.sources.has((request.params as { source: string }).source)
-      ? (request.params as { source: string }).source
-      : 'unknown';
+    const source = options.config.sources.has(sourceOf(request)) ? sourceOf(request) : 'unknown';
     metrics.requests.inc({ source, outcome: request.outcome || String(reply.statusCode) });
     metrics.ackDuration.observe({ source }, reply.elapsedTime / 1000);
   });
 
-  app.post<{ Params: { source: string } }>('/webhooks/:source', async (request) => {
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: ROUTE,
+    handler: async (_request, reply) => {
+      reply.header('allow', 'POST');
+      throw new HttpError(405, 'method_not_allowed', 'webhooks are delivered with POST');
+    },
+  });
+
+  app.post<{ Params: { source: string } }>(ROUTE, { config: { rateLimit: {} } }, async (request) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);

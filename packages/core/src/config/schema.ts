@@ -85,6 +85,13 @@ const sourceSchema = z
     handlers: z.array(z.string().min(1)).default([]),
     /** Destinations that receive a signed copy of every stored event. */
     forward: z.array(forwardSchema).default([]),
+    /** Deliveries accepted per window from this source, per ingester process; off when absent. */
+    rateLimit: z
+      .strictObject({
+        max: z.number().int().positive(),
+        windowSeconds: z.number().int().positive().default(1),
+      })
+      .optional(),
   })
   .superRefine((source, ctx) => {
     const scheme = signatureSchemes[source.provider];

@@ -203,6 +203,16 @@ sources:
     expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
   });
 
+  it('reads a rate limit with a one-second window by default, and none when absent', () => {
+    const env = { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c' };
+    const result = parseSourcesConfig(`${yaml}    rateLimit: { max: 50 }\n`, env);
+    if (!result.ok) throw new Error(result.problems.join());
+    expect(result.config.sources.get('payments')?.rateLimit).toEqual({ max: 50, windowSeconds: 1 });
+    expect(result.config.sources.get('orders')?.rateLimit).toBeUndefined();
+    const zero = parseSourcesConfig(`${yaml}    rateLimit: { max: 0 }\n`, env);
+    expect(!zero.ok && zero.problems.some((problem) => problem.startsWith('sources[1].rateLimit.max:'))).toBe(true);
+  });
+
   it('rejects text that is not YAML', () => {
     expect(parseSourcesConfig('sources: [', {}).ok).toBe(false);
   });

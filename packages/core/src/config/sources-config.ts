@@ -32,6 +32,8 @@ export interface SourceConfig {
   /** Handler module paths as written in the file (relative to it unless absolute). */
   readonly handlers: readonly string[];
   readonly forward: readonly ForwardDestination[];
+  /** At most `max` deliveries per `windowSeconds` (per ingester process); the rest get 429. */
+  readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
 }
 
 export interface SourcesConfig {
@@ -82,6 +84,7 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     ...(statuses && { statuses }),
     handlers: definition.handlers,
     forward,
+    ...(definition.rateLimit && { rateLimit: definition.rateLimit }),
   };
 }
 

@@ -1,0 +1,146 @@
+import { connect } from 'node:net';
+import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
+import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
+import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
+import { createLogger } from '@hookline/runtime';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+
+const SECRET = 'hardening-secret';
+
+function loadConfig(): SourcesConfig {
+  const result = parseSourcesConfig(
+    `
+sources:
+  - name: limited
+    provider: hmac-sha256
+    secrets: [SECRET]
+    rateLimit: { max: 3, windowSeconds: 60 }
+  - name: open
+    provider: hmac-sha256
+    secrets: [SECRET]
+`,
+    { SECRET },
+  );
+  if (!result.ok) throw new Error(result.problems.join());
+  return result.config;
+}
+
+function signed(source: string, id: string, body = '{"type":"t"}') {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    method: 'POST' as const,
+    url: `/webhooks/${source}`,
+    payload: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-event-id': id,
+      'x-timestamp': String(timestamp),
+      'x-signature': `sha256=${signHmacSha256(SECRET, timestamp, Buffer.from(body))}`,
+    },
+  };
+}
+
+/** Writes raw bytes to the listening app and resolves with everything it answers until it closes. */
+function rawExchange(port: number, write: (send: (chunk: string) => void) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.on('connect', () => write((chunk) => socket.write(chunk)));
+  });
+}
+
+function parseRaw(response: string) {
+  const [head = '', body = ''] = response.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), json: JSON.parse(body) };
+}
+
+const prefix = testPrefix();
+let connection: Redis;
+let queue: EventQueue;
+let app: FastifyInstance;
+let port: number;
+
+beforeAll(async () => {
+  connection = createProducerConnection(testRedisUrl());
+  queue = createEventQueue(connection, { prefix });
+  app = await buildApp({
+    config: loadConfig(),
+    enqueuer: createEnqueuer(queue, connection),
+    logger: createLogger({ name: 'ingester-test', level: 'silent' }),
+    bodyLimit: 64 * 1024,
+    requestTimeoutMs: 500,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  port = (app.server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await app.close();
+  await queue.close();
+  await removePrefix(connection, prefix);
+  await connection.quit();
+});
+
+describe('per-source rate limit', () => {
+  it('answers 429 rate_limited with Retry-After past the limit, queues nothing more, and leaves other sources alone', async () => {
+    const responses = await Promise.all(Array.from({ length: 5 }, (_, index) => app.inject(signed('limited', `lim_${index}`))));
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = responses.find((response) => response.statusCode === 429);
+    expect(refused?.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('retry later') } });
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(3);
+
+    const open = await Promise.all(Array.from({ length: 10 }, (_, index) => app.inject(signed('open', `open_${index}`))));
+    expect(open.map((response) => response.statusCode)).toEqual(Array(10).fill(200));
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('hookline_ingest_requests_total{source="limited",outcome="rate_limited"} 2');
+  });
+});
+
+describe('hostile HTTP', () => {
+  it('answers 408 request_timeout to a sender that stops halfway through its body', async () => {
+    const before = await queue.count();
+    const response = await rawExchange(port, (send) => {
+      send('POST /webhooks/open HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"a":');
+    });
+    expect(parseRaw(response)).toMatchObject({ status: 408, json: { error: { code: 'request_timeout' } } });
+    expect(await queue.count()).toBe(before);
+  });
+
+  it('answers 408 to a sender that never finishes its headers', async () => {
+    const response = await rawExchange(port, (send) => send('POST /webhooks/open HTTP/1.1\r\nhost: x\r\n'));
+    expect(parseRaw(response).status).toBe(408);
+  });
+
+  it('answers 431 headers_too_large to oversized headers', async () => {
+    const response = await rawExchange(port, (send) => {
+      send(`POST /webhooks/open HTTP/1.1\r\nhost: x\r\nx-pad: ${'a'.repeat(20_000)}\r\ncontent-length: 2\r\n\r\n{}`);
+    });
+    expect(parseRaw(response)).toMatchObject({ status: 431, json: { error: { code: 'headers_too_large' } } });
+  });
+
+  it('answers 400 bad_request to bytes that are not HTTP', async () => {
+    const response = await rawExchange(port, (send) => send('\u0000\u0001 hello there\r\n\r\n'));
+    expect(parseRaw(response)).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
+  });
+
+  it('answers 413 from the declared length, before the body is sent', async () => {
+    const response = await rawExchange(port, (send) => {
+      send('POST /webhooks/open HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 104857600\r\n\r\n{"a":');
+    });
+    expect(parseRaw(response)).toMatchObject({ status: 413, json: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('stays up and answers the next delivery after all of the above', async () => {
+    expect((await app.inject(signed('open', 'after_hostile'))).statusCode).toBe(200);
+  });
+});
