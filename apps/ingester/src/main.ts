@@ -1,5 +1,11 @@
-import { createEnqueuer, createEventQueue, createProducerConnection, createStatsPublisher } from '@hookline/queue';
-import { counterSamples, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import {
+  createEnqueuer,
+  createEventQueue,
+  createProducerConnection,
+  createStatsPublisher,
+  watchRedisDurability,
+} from '@hookline/queue';
+import { counterSamples, durabilityPolicy, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { buildApp } from './app.js';
 import { ingesterEnv } from './env.js';
 import { createIngesterMetrics } from './metrics.js';
@@ -27,13 +33,18 @@ await runMain('ingester', process.env, async (log) => {
     onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
   });
 
-  onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+  const shutdown = onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+    stopDurabilityWatch();
     // Stop accepting, let in-flight deliveries finish their enqueue, then drop Redis.
     await app.close();
     await stats.close();
     await queue.close();
     await connection.quit();
   });
+  const stopDurabilityWatch = watchRedisDurability(
+    connection,
+    durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
+  );
   await app.listen({ port: env.PORT, host: env.HOST });
   log.info({ sources: [...config.sources.keys()] }, 'ingester ready');
 });

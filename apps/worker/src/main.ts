@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { createDatabase } from '@hookline/db';
-import { createStatsPublisher, createWorkerConnection } from '@hookline/queue';
-import { counterSamples, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
+import { createStatsPublisher, createWorkerConnection, watchRedisDurability } from '@hookline/queue';
+import { counterSamples, durabilityPolicy, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { workerEnv } from './env.js';
 import { startForwarder } from './forwarding/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
@@ -48,7 +48,8 @@ await runMain('worker', process.env, async (log) => {
   });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
 
-  onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+  const shutdown = onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
+    stopDurabilityWatch();
     // Order matters: stop taking jobs and finish active ones before their database goes away;
     // events first, since finishing one may enqueue deliveries.
     await worker.close();
@@ -58,6 +59,10 @@ await runMain('worker', process.env, async (log) => {
     await database.close();
     await connection.quit();
   });
+  const stopDurabilityWatch = watchRedisDurability(
+    connection,
+    durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
+  );
   await health.listen({ port: env.PORT, host: env.HOST });
   log.info(
     {

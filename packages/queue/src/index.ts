@@ -38,6 +38,14 @@ export {
   type QueueDepthReader,
   type QueueState,
 } from './queue-depth.js';
+export {
+  type DurabilityProblem,
+  type DurabilityWatch,
+  durabilityProblems,
+  type RedisDurability,
+  readRedisDurability,
+  watchRedisDurability,
+} from './redis-durability.js';
 export { enqueueReplay, REPLAY_PRIORITY, replayJobId } from './replay.js';
 export {
   type CounterSample,

@@ -11,6 +11,11 @@ export const commonEnv = z.object({
     .string()
     .regex(/^[^:]+$/, 'must not contain ":"')
     .default('hookline'),
+  // An enum, not z.coerce.boolean(): that would read the string "false" as true.
+  HOOKLINE_REQUIRE_NOEVICTION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -1,8 +1,9 @@
 export { ConfigError } from './config-error.js';
 export { counterSamples } from './counter-samples.js';
+export { type DurabilityFinding, type DurabilityPolicyOptions, durabilityPolicy } from './durability-policy.js';
 export { commonEnv, parseEnv } from './env.js';
 export { type HealthRoutesOptions, healthRoutes } from './health-routes.js';
-export { onShutdown, runMain } from './lifecycle.js';
+export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { loadStatusRules } from './load-status-rules.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';

@@ -22,18 +22,33 @@ export async function runMain(name: string, env: NodeJS.ProcessEnv, main: (log: 
   }
 }
 
+/** A running role's way to stop itself: the same graceful close, then exit code 1. */
+export interface Shutdown {
+  abort(reason: Error): void;
+}
+
 /**
  * On SIGTERM/SIGINT runs `close` once, bounded by `graceMs`; a second signal or the
- * deadline exits at once. Exit code 0 when the close finished cleanly.
+ * deadline exits at once. Exit code 0 when the close finished cleanly, 1 after `abort`.
  */
-export function onShutdown(log: Logger, graceMs: number, close: () => Promise<void>): void {
-  closeWithGrace(
+export function onShutdown(log: Logger, graceMs: number, close: () => Promise<void>): Shutdown {
+  let aborted: Error | undefined;
+  const handle = closeWithGrace(
     { delay: graceMs, logger: { error: (message: unknown) => log.error({ err: message }, 'shutdown') } },
     async ({ signal, err }) => {
       if (err) log.error({ err }, 'fatal error, shutting down');
+      else if (aborted) log.fatal({ reason: aborted.message }, 'stopping');
       else log.info({ signal }, 'shutting down');
       await close();
+      // close-with-grace exits 1 when this throws: the role did not stop by request.
+      if (aborted) throw aborted;
       log.info('shut down cleanly');
     },
   );
+  return {
+    abort(reason) {
+      aborted ??= reason;
+      void handle.close();
+    },
+  };
 }
