@@ -13,7 +13,7 @@ import {
   createWorkerConnection,
   type EventQueue,
 } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
+import { freePort, removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';
 import {
   buildWorker,
@@ -174,7 +174,21 @@ export async function createPipeline(options: { config?: SourcesConfig } = {}): 
   };
 }
 
-const workerMain = fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url));
+const mains = {
+  worker: fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url)),
+  ingester: fileURLToPath(new URL('../../apps/ingester/src/main.ts', import.meta.url)),
+};
+
+/** Runs a role's real entrypoint from source as a separate process, with a sources file of its own. */
+function spawnMain(role: keyof typeof mains, env: Record<string, string>, sourcesYaml: string, output: 'inherit' | 'pipe') {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
+  const configPath = join(dir, 'hookline.config.yaml');
+  writeFileSync(configPath, sourcesYaml);
+  return spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', mains[role]], {
+    env: { ...process.env, ...sourceEnv, HOOKLINE_CONFIG: configPath, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', output, output],
+  });
+}
 
 /**
  * Runs the worker's real entrypoint as a separate process against the pipeline's database
@@ -186,23 +200,63 @@ export function spawnWorker(
   sourcesYaml = SOURCES_YAML,
   output: 'inherit' | 'pipe' = 'inherit',
 ): ChildProcess {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
-  const configPath = join(dir, 'hookline.config.yaml');
-  writeFileSync(configPath, sourcesYaml);
-  return spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', workerMain], {
-    env: {
-      ...process.env,
-      ...sourceEnv,
+  return spawnMain(
+    'worker',
+    {
       DATABASE_URL: pipeline.database.url,
       REDIS_URL: testRedisUrl(),
-      HOOKLINE_CONFIG: configPath,
       HOOKLINE_QUEUE_PREFIX: pipeline.prefix,
       PORT: '0',
-      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', output, output],
+    sourcesYaml,
+    output,
+  );
+}
+
+/** A real ingester process listening on a spare port, with everything it printed kept. */
+export interface SpawnedIngester {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** stdout and stderr so far: one JSON log line each. */
+  output(): string;
+}
+
+/** Collects a piped child's stdout and stderr. */
+export function captureOutput(child: ChildProcess): () => string {
+  const chunks: string[] = [];
+  child.stdout?.on('data', (chunk) => chunks.push(String(chunk)));
+  child.stderr?.on('data', (chunk) => chunks.push(String(chunk)));
+  return () => chunks.join('');
+}
+
+/**
+ * Starts the ingester's real entrypoint and waits until it answers `/healthz`, or rejects
+ * with its output if it exits first.
+ */
+export async function spawnIngester(options: {
+  prefix: string;
+  env?: Record<string, string>;
+  sourcesYaml?: string;
+}): Promise<SpawnedIngester> {
+  const port = await freePort();
+  const child = spawnMain(
+    'ingester',
+    { REDIS_URL: testRedisUrl(), HOOKLINE_QUEUE_PREFIX: options.prefix, PORT: String(port), HOST: '127.0.0.1', ...options.env },
+    options.sourcesYaml ?? SOURCES_YAML,
+    'pipe',
+  );
+  const output = captureOutput(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the ingester to answer /healthz', async () => {
+    if (child.exitCode !== null) throw new Error(`ingester exited with ${child.exitCode}:\n${output()}`);
+    const healthy = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    return healthy ? true : undefined;
   });
+  return { child, url, output };
 }
 
 /** Resolves with the exit code once the process has ended. */

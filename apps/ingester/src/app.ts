@@ -2,9 +2,9 @@ import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { healthRoutes, metricsRoute } from '@hookline/runtime';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { clientErrorHandler } from './client-error-handler.js';
-import { installErrorHandlers } from './error-handler.js';
+import { answerFrameworkError, installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -39,6 +39,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     requestTimeout,
     http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     clientErrorHandler: clientErrorHandler(deps.logger),
+    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply as FastifyReply),
   });
   const metrics = deps.metrics ?? createIngesterMetrics();
   app.decorateRequest('outcome', '');

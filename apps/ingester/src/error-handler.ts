@@ -17,6 +17,11 @@ function send(reply: FastifyReply, statusCode: number, code: string, message: st
   return reply.status(statusCode).send({ error: { code, message } });
 }
 
+/** Errors raised while routing, before any handler (an undecodable URL): 400 in the contract shape. */
+export function answerFrameworkError(error: Error, reply: FastifyReply) {
+  return send(reply, 400, 'bad_request', error.message);
+}
+
 /** Maps every error to the contract's `{"error":{"code","message"}}`; nothing a sender does yields a 500. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -140,6 +140,12 @@ describe('hostile HTTP', () => {
     expect(parseRaw(response)).toMatchObject({ status: 413, json: { error: { code: 'payload_too_large' } } });
   });
 
+  it('answers 400 bad_request to a URL that does not decode', async () => {
+    const response = await app.inject({ method: 'POST', url: '/webhooks/%E0%A4%A', payload: '{}' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: { code: 'bad_request', message: expect.any(String) } });
+  });
+
   it('stays up and answers the next delivery after all of the above', async () => {
     expect((await app.inject(signed('open', 'after_hostile'))).statusCode).toBe(200);
   });
