@@ -1,8 +1,9 @@
+import { retentionEnv } from '@hookline/queue';
 import { commonEnv } from '@hookline/runtime';
 import { z } from 'zod';
 import { parseNamedTokens } from './tokens.js';
 
-export const adminEnv = commonEnv.extend({
+export const adminEnv = commonEnv.extend(retentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().default('0.0.0.0'),
   /** Required: the admin refuses to start without it. Its holder is recorded as `admin`. */

@@ -1,5 +1,5 @@
 import { createDatabase } from '@hookline/db';
-import { createAdminConnection, createEventQueue } from '@hookline/queue';
+import { createAdminConnection, createEventQueue, retentionOptions } from '@hookline/queue';
 import { loadStatusRules, onShutdown, parseEnv, runMain } from '@hookline/runtime';
 import { buildApp } from './app.js';
 import { adminEnv } from './env.js';
@@ -10,7 +10,7 @@ await runMain('admin', process.env, async (log) => {
   const database = createDatabase(env.DATABASE_URL, { maxConnections: 5, applicationName: 'hookline-admin' });
   const connection = createAdminConnection(env.REDIS_URL);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX });
+  const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX, ...retentionOptions(env) });
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
 
   const app = await buildApp({

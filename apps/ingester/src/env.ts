@@ -1,8 +1,9 @@
+import { retentionEnv } from '@hookline/queue';
 import { commonEnv } from '@hookline/runtime';
 import { z } from 'zod';
 import { DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS } from './app.js';
 
-export const ingesterEnv = commonEnv.extend({
+export const ingesterEnv = commonEnv.extend(retentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   HOOKLINE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(DEFAULT_BODY_LIMIT),

@@ -3,6 +3,7 @@ import {
   createEventQueue,
   createProducerConnection,
   createStatsPublisher,
+  retentionOptions,
   watchRedisDurability,
 } from '@hookline/queue';
 import { counterSamples, durabilityPolicy, loadSourcesConfig, onShutdown, parseEnv, runMain } from '@hookline/runtime';
@@ -15,7 +16,7 @@ await runMain('ingester', process.env, async (log) => {
   const config = loadSourcesConfig(env.HOOKLINE_CONFIG, process.env);
   const connection = createProducerConnection(env.REDIS_URL, { commandTimeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX });
+  const queue = createEventQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX, ...retentionOptions(env) });
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   const metrics = createIngesterMetrics();

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defaultQueueOptions, type EventQueueOptions } from './event-queue.js';
+
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * How long finished jobs stay in Redis, read by every role that adds jobs (the ingester,
+ * the admin's replays): job options are fixed when a job is added.
+ */
+export const retentionEnv = z.object({
+  /** Also the edge dedupe window: a redelivery within it is answered `duplicate`. */
+  HOOKLINE_COMPLETED_RETENTION_SECONDS: positive(defaultQueueOptions.completed.ageSeconds),
+  HOOKLINE_COMPLETED_RETENTION_COUNT: positive(defaultQueueOptions.completed.count),
+  /** Failed jobs wait here to be inspected and retried after a fix. */
+  HOOKLINE_FAILED_RETENTION_SECONDS: positive(defaultQueueOptions.failed.ageSeconds),
+  HOOKLINE_FAILED_RETENTION_COUNT: positive(defaultQueueOptions.failed.count),
+});
+
+export function retentionOptions(env: z.infer<typeof retentionEnv>): Pick<EventQueueOptions, 'completed' | 'failed'> {
+  return {
+    completed: { ageSeconds: env.HOOKLINE_COMPLETED_RETENTION_SECONDS, count: env.HOOKLINE_COMPLETED_RETENTION_COUNT },
+    failed: { ageSeconds: env.HOOKLINE_FAILED_RETENTION_SECONDS, count: env.HOOKLINE_FAILED_RETENTION_COUNT },
+  };
+}
