@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
+import type { Database } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { buildApp } from '@hookline/ingester';
 import {
@@ -87,6 +88,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 export interface WorkerOptions {
   readonly concurrency?: number;
+  /** The database the worker writes to; the pipeline's own unless a test routes it elsewhere. */
+  readonly db?: Database;
   readonly config?: SourcesConfig;
   readonly handlers?: HandlerRegistry;
   readonly sweep?: SweeperOptions;
@@ -131,7 +134,7 @@ export async function createPipeline(options: { config?: SourcesConfig } = {}): 
     startWorker(options = {}) {
       const connection = createWorkerConnection(testRedisUrl());
       const shared = {
-        db: database.client.db,
+        db: options.db ?? database.client.db,
         metrics: createWorkerMetrics(),
         config: options.config ?? config,
         logger,

@@ -6,6 +6,24 @@ import { HandlerError } from './handlers/handler-error.js';
  */
 const PERMANENT_CLASSES = ['22', '23', '54'];
 
+/** Error codes of postgres.js and Node's sockets that mean the database could not be reached. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/** SQLSTATEs of a server that is going away, starting up, or full: 57P01–57P03, 53300. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
 function sqlState(error: unknown): string | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {
     const code = (current as { code?: unknown }).code;
@@ -23,6 +41,19 @@ export function isPermanentFailure(error: unknown): boolean {
   if (error instanceof HandlerError) return error.permanent;
   const state = sqlState(error);
   return state !== undefined && PERMANENT_CLASSES.includes(state.slice(0, 2));
+}
+
+/**
+ * True when Postgres could not be reached or is going away: nothing about the event, so
+ * waiting for the database must not use up the event's attempts.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) return true;
+  }
+  return false;
 }
 
 /** The innermost message, which for a database error is Postgres's own words; a handler's is named for it. */

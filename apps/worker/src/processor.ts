@@ -1,9 +1,10 @@
+import { type BackoffPolicy, retryDelayMs } from '@hookline/core';
 import { recordFailedAttempt } from '@hookline/db';
 import { type EventJob, eventJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Batcher } from './batcher.js';
-import { failureMessage, isPermanentFailure } from './failure.js';
+import { failureMessage, isDatabaseUnavailable, isPermanentFailure } from './failure.js';
 import type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { ProcessDeps, ProcessOutcome } from './process-event.js';
@@ -13,11 +14,22 @@ export interface ProcessorDeps extends ProcessDeps {
   readonly metrics: WorkerMetrics;
   readonly batcher: Batcher;
   readonly deliveries: DeliveryEnqueuer;
+  readonly backoff: BackoffPolicy;
 }
 
-/** The BullMQ adapter around `processEvent`: validation, failure records, retry or not. */
-export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promise<ProcessOutcome> {
-  return async (job) => {
+/** Longest a job waits between tries while Postgres is away: it is back this soon after Postgres is. */
+const OUTAGE_RETRY_CAP_MS = 30_000;
+
+/**
+ * The BullMQ adapter around `processEvent`: validation, failure records, retry or not.
+ * While Postgres is unreachable, jobs are parked with a growing delay that does not use up
+ * their attempts: an outage of any length ends with every event stored, not in the failed set.
+ */
+export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>, token?: string) => Promise<ProcessOutcome> {
+  // Consecutive unreachable-database failures in this worker: the park delay grows with the outage.
+  let outageFailures = 0;
+  const outageBackoff = { baseMs: deps.backoff.baseMs, capMs: Math.min(deps.backoff.capMs, OUTAGE_RETRY_CAP_MS) };
+  return async (job, token) => {
     const parsed = eventJobSchema.safeParse(job.data);
     if (!parsed.success) {
       deps.logger.error({ jobId: job.id }, 'job data is not an event; failing it without retries');
@@ -30,6 +42,7 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
         attempt: job.attemptsMade + 1,
         ...(event.replay === true && job.id !== undefined && { replayKey: job.id }),
       });
+      outageFailures = 0;
       // After commit, on every run: a retry after a crash here finds the event processed and enqueues what was missed.
       await deps.deliveries.enqueueForEvent(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
@@ -41,6 +54,16 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>) => Promis
     } catch (error) {
       deps.metrics.processed.inc({ source: event.source, outcome: 'failed' });
       const message = failureMessage(error);
+      if (isDatabaseUnavailable(error) && token !== undefined) {
+        outageFailures++;
+        const delayMs = retryDelayMs(outageFailures, outageBackoff);
+        deps.logger.warn(
+          { source: event.source, eventId: event.eventId, delayMs, err: message },
+          'postgres unavailable; job parked',
+        );
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      }
       const permanent = isPermanentFailure(error);
       deps.logger.warn(
         { source: event.source, eventId: event.eventId, attempt: job.attemptsMade + 1, permanent, err: message },
