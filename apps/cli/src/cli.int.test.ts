@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
-import { buildApp } from '@hookline/ingester';
-import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import { startTestIngester, type TestIngester } from '@hookline/ingester/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliDeps, runCli } from './cli.js';
 
@@ -45,29 +40,18 @@ function config(): SourcesConfig {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hookline-cli-'));
-const prefix = testPrefix();
-let connection: Redis;
-let queue: EventQueue;
-let app: FastifyInstance;
+let ingester: TestIngester;
 let url: string;
 
 beforeAll(async () => {
-  connection = createProducerConnection(testRedisUrl());
-  queue = createEventQueue(connection, { prefix });
-  app = await buildApp({
-    config: config(),
-    enqueuer: createEnqueuer(queue, connection),
-    logger: createLogger({ name: 'cli-test', level: 'silent' }),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  ingester = await startTestIngester({ config: config() });
+
+  await ingester.app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(ingester.app.server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await app.close();
-  await queue.close();
-  await removePrefix(connection, prefix);
-  await connection.quit();
+  await ingester.close();
 });
 
 function file(name: string, content: string): string {
@@ -150,7 +134,7 @@ describe('hookline sign', () => {
     expect(code).toBe(0);
     const headers = Object.fromEntries(lines.map((line) => line.split(': ') as [string, string]));
     expect(Object.keys(headers)).toEqual(['content-type', 'x-github-delivery', 'x-github-event', 'x-hub-signature-256']);
-    const response = await app.inject({ method: 'POST', url: '/webhooks/github', payload: body, headers });
+    const response = await ingester.app.inject({ method: 'POST', url: '/webhooks/github', payload: body, headers });
     expect(response.json()).toEqual({ status: 'accepted', source: 'github', eventId: 'gh-sign-1' });
   });
 

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
 import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
+import { testPrefix } from '@hookline/queue/testing';
 import { createLogger } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { startTestIngester, type TestIngester } from './testing.js';
 
 const SECRET = 'generic-test-secret';
 const OLD_SECRET = 'generic-old-secret';
@@ -38,8 +38,7 @@ const capture = new Writable({
   },
 });
 
-const prefix = testPrefix();
-let connection: Redis;
+let ingester: TestIngester;
 let queue: EventQueue;
 let app: FastifyInstance;
 
@@ -55,21 +54,16 @@ function signed(body: string, options: { id?: string; secret?: string; timestamp
 }
 
 beforeAll(async () => {
-  connection = createProducerConnection(testRedisUrl());
-  queue = createEventQueue(connection, { prefix });
-  app = await buildApp({
+  ingester = await startTestIngester({
     config: loadConfig(),
-    enqueuer: createEnqueuer(queue, connection),
     logger: createLogger({ name: 'ingester-test', level: 'debug', destination: capture }),
     bodyLimit: 64 * 1024,
   });
+  ({ app, queue } = ingester);
 });
 
 afterAll(async () => {
-  await app.close();
-  await queue.close();
-  await removePrefix(connection, prefix);
-  await connection.quit();
+  await ingester.close();
 });
 
 describe('POST /webhooks/:source', () => {
@@ -217,7 +211,7 @@ describe('when Redis is unreachable', () => {
   it('answers 503 queue_unavailable with Retry-After, and /readyz is 503', async () => {
     const dead = createProducerConnection('redis://127.0.0.1:1');
     dead.on('error', () => {});
-    const deadQueue = createEventQueue(dead, { prefix });
+    const deadQueue = createEventQueue(dead, { prefix: testPrefix() });
     deadQueue.on('error', () => {});
     const down = await buildApp({
       config: loadConfig(),

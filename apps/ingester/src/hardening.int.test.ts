@@ -1,12 +1,9 @@
 import { connect } from 'node:net';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
-import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
+import type { EventQueue } from '@hookline/queue';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
+import { startTestIngester, type TestIngester } from './testing.js';
 
 const SECRET = 'hardening-secret';
 
@@ -62,31 +59,20 @@ function parseRaw(response: string) {
   return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), json: JSON.parse(body) };
 }
 
-const prefix = testPrefix();
-let connection: Redis;
-let queue: EventQueue;
+let ingester: TestIngester;
 let app: FastifyInstance;
+let queue: EventQueue;
 let port: number;
 
 beforeAll(async () => {
-  connection = createProducerConnection(testRedisUrl());
-  queue = createEventQueue(connection, { prefix });
-  app = await buildApp({
-    config: loadConfig(),
-    enqueuer: createEnqueuer(queue, connection),
-    logger: createLogger({ name: 'ingester-test', level: 'silent' }),
-    bodyLimit: 64 * 1024,
-    requestTimeoutMs: 500,
-  });
+  ingester = await startTestIngester({ config: loadConfig(), bodyLimit: 64 * 1024, requestTimeoutMs: 500 });
+  ({ app, queue } = ingester);
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as { port: number }).port;
 });
 
 afterAll(async () => {
-  await app.close();
-  await queue.close();
-  await removePrefix(connection, prefix);
-  await connection.quit();
+  await ingester.close();
 });
 
 describe('per-source rate limit', () => {

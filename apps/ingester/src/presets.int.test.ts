@@ -1,13 +1,11 @@
 import { Writable } from 'node:stream';
 import { parseSourcesConfig, type SourcesConfig, signatureSchemes } from '@hookline/core';
-import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
+import type { EventQueue } from '@hookline/queue';
 import { createLogger } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
+import { startTestIngester, type TestIngester } from './testing.js';
 
 const STRIPE_SECRET = 'whsec_ingesterStripeNew';
 const STRIPE_OLD = 'whsec_ingesterStripeOld';
@@ -29,18 +27,14 @@ sources:
 }
 
 const logLines: string[] = [];
-const prefix = testPrefix();
 const stripe = new Stripe('sk_test_hookline');
-let connection: Redis;
+let ingester: TestIngester;
 let queue: EventQueue;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  connection = createProducerConnection(testRedisUrl());
-  queue = createEventQueue(connection, { prefix });
-  app = await buildApp({
+  ingester = await startTestIngester({
     config: loadConfig(),
-    enqueuer: createEnqueuer(queue, connection),
     logger: createLogger({
       name: 'ingester-presets-test',
       level: 'info',
@@ -52,13 +46,11 @@ beforeAll(async () => {
       }),
     }),
   });
+  ({ app, queue } = ingester);
 });
 
 afterAll(async () => {
-  await app.close();
-  await queue.close();
-  await removePrefix(connection, prefix);
-  await connection.quit();
+  await ingester.close();
 });
 
 const now = () => Math.floor(Date.now() / 1000);
