@@ -2,6 +2,7 @@ import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { type DeliveryWithAttempts, listDeliveries } from '@hookline/db';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { adminAuth, startAdmin } from './admin-harness.js';
 import { createPipeline, jobBody, type Pipeline, SOURCES_YAML, signedDelivery, sourceEnv, waitFor } from './harness.js';
 import { type Receiver, type Reply, startReceiver } from './receiver.js';
 
@@ -123,6 +124,38 @@ describe('forwarding a stored event', () => {
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toBe('destination answered 400');
     expect(downstream.requests).toHaveLength(1);
+  });
+
+  it('shows each delivery with its attempts in the events API, and the deliveries queue on Bull Board', async () => {
+    const downstream = await receive((index) => (index === 0 ? { status: 503 } : { status: 400 }));
+    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url('/a') }) });
+    await send('evt-admin');
+    const delivery = await finished('evt-admin');
+    const admin = await startAdmin(pipeline);
+    try {
+      const detail = await admin.app.inject({ method: 'GET', url: '/api/events/jobs/evt-admin', headers: adminAuth });
+      expect(detail.json().deliveries).toEqual([
+        expect.objectContaining({
+          destination: downstream.url('/a'),
+          messageId: delivery.messageId,
+          state: 'failed',
+          attempts: 2,
+          lastStatusCode: 400,
+          attemptLog: [
+            expect.objectContaining({ attempt: 1, outcome: 'retry', statusCode: 503 }),
+            expect.objectContaining({ attempt: 2, outcome: 'rejected', statusCode: 400 }),
+          ],
+        }),
+      ]);
+      const board = await waitFor('the failed delivery on Bull Board', async () => {
+        const { queues } = (await admin.app.inject({ method: 'GET', url: '/queues/api/queues', headers: adminAuth })).json();
+        const deliveriesQueue = queues.find((queue: { name: string }) => queue.name === 'deliveries');
+        return deliveriesQueue?.counts.failed === 1 ? queues : undefined;
+      });
+      expect(board.map((queue: { name: string }) => queue.name).sort()).toEqual(['deliveries', 'events']);
+    } finally {
+      await admin.close();
+    }
   });
 
   it('sends a failed delivery again when an operator retries its job', async () => {

@@ -1,6 +1,8 @@
 import { type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
 import {
+  type DeliveryWithAttempts,
   findEvent,
+  listDeliveries,
   listEventActions,
   listEvents,
   recordOperatorAction,
@@ -36,6 +38,48 @@ const replayAction = z.object({
   completedAt: z.string().nullable(),
 });
 
+const delivery = z.object({
+  destination: z.string(),
+  messageId: z.string().describe('The webhook-id the destination sees, the same on every attempt'),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  attemptLog: z.array(
+    z.object({
+      attempt: z.number(),
+      startedAt: z.string(),
+      outcome: z.string().nullable().describe('delivered, retry, rejected or failed; null when the sender died mid-attempt'),
+      statusCode: z.number().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number().nullable(),
+    }),
+  ),
+});
+
+function toDelivery(row: DeliveryWithAttempts): z.infer<typeof delivery> {
+  return {
+    destination: row.destination,
+    messageId: row.messageId,
+    state: row.state as z.infer<typeof delivery>['state'],
+    attempts: row.attempts,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    attemptLog: row.attemptLog.map((attempt) => ({
+      attempt: attempt.attempt,
+      startedAt: attempt.startedAt.toISOString(),
+      outcome: attempt.outcome,
+      statusCode: attempt.statusCode,
+      error: attempt.error,
+      durationMs: attempt.durationMs,
+    })),
+  };
+}
+
 const eventDetail = z.object({
   event: eventSummary.extend({
     payload: z.unknown().describe('The body as stored (jsonb); null while it could not be stored'),
@@ -48,6 +92,7 @@ const eventDetail = z.object({
     }),
   }),
   replays: z.array(replayAction),
+  deliveries: z.array(delivery).describe('Its forwards, one per destination, with every attempt'),
 });
 
 /**
@@ -104,7 +149,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
     '/api/events/:source/:eventId',
     {
       schema: {
-        summary: 'One event: payload, raw body, headers, transition, timings, and its replays',
+        summary: 'One event: payload, raw body, headers, transition, timings, its replays and its forwards',
         params: eventParams,
         response: { 200: eventDetail, 404: errorBody },
       },
@@ -113,7 +158,10 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
       const { source, eventId } = request.params;
       const row = await findEvent(services.db, source, eventId);
       if (row === undefined) throw new HttpError(404, 'event_not_found', `no event "${eventId}" from source "${source}"`);
-      const actions = await listEventActions(services.db, source, eventId);
+      const [actions, deliveries] = await Promise.all([
+        listEventActions(services.db, source, eventId),
+        listDeliveries(services.db, { source, eventId }),
+      ]);
       return {
         event: {
           ...toSummary(row),
@@ -136,6 +184,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
             result: action.result,
             completedAt: action.completedAt?.toISOString() ?? null,
           })),
+        deliveries: deliveries.map(toDelivery),
       };
     },
   );
