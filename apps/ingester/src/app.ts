@@ -3,6 +3,7 @@ import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { closeIdleConnectionsWhileClosing } from './close-connections.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -28,11 +29,15 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     // One log line per request would cost more than the ingest itself; outcomes are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    return503OnClosing: true,
+    // During close, a request read from a connection still open (kept alive, or pipelined) is
+    // served as usual, with `Connection: close`: Redis stays open until the close has finished.
+    // Fastify's 503 here would bypass the error contract (another body, no Retry-After).
+    return503OnClosing: false,
   });
   const metrics = deps.metrics ?? createIngesterMetrics();
   app.decorateRequest('outcome', '');
   installErrorHandlers(app);
+  closeIdleConnectionsWhileClosing(app);
   await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
   await app.register(metricsRoute, { registry: metrics.registry });
   await app.register(webhookRoutes, {
