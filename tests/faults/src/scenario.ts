@@ -2,11 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingEvent } from '@hookline/core';
 import { createDatabase, type DatabaseClient, migrateDatabase } from '@hookline/db';
 import { SOURCES_YAML } from '@hookline/e2e/harness';
-import { createEventQueue, createWorkerConnection, type EventQueue } from '@hookline/queue';
+import {
+  createEnqueuer,
+  createEventQueue,
+  createProducerConnection,
+  createWorkerConnection,
+  type EnqueueOutcome,
+  type EventQueue,
+} from '@hookline/queue';
 import { testPrefix } from '@hookline/queue/testing';
 import type { Redis } from 'ioredis';
+import { sleep } from './ports.js';
 import type { PrivatePostgres } from './private-postgres.js';
 import type { PrivateRedis } from './private-redis.js';
 import { type RoleProcess, startRole } from './processes.js';
@@ -20,6 +29,8 @@ export interface Scenario {
   readonly connection: Redis;
   readonly queue: EventQueue;
   readonly sourcesPath: string;
+  /** Enqueues events as the ingester does (same job ids, same edge dedupe), without HTTP. */
+  enqueue(events: readonly IncomingEvent[]): Promise<EnqueueOutcome[]>;
   startIngester(env?: Record<string, string>): Promise<RoleProcess>;
   startWorker(env?: Record<string, string>): Promise<RoleProcess>;
   /** Rows in `webhook_events`: all, distinct event ids, and processed ones. */
@@ -68,6 +79,12 @@ export async function createScenario(
   const sourcesPath = join(dir, 'hookline.config.yaml');
   writeFileSync(sourcesPath, options.sourcesYaml ?? SOURCES_YAML);
   const roleOptions = { redisUrl: redis.url, prefix, sourcesPath };
+  // Generous timeouts: the test enqueues thousands at once on a busy machine.
+  const producer = createProducerConnection(redis.url, { commandTimeoutMs: 10_000 });
+  producer.on('error', () => {});
+  const producerQueue = createEventQueue(producer, { prefix });
+  producerQueue.on('error', () => {});
+  const enqueuer = createEnqueuer(producerQueue, producer, { timeoutMs: 10_000 });
 
   return {
     prefix,
@@ -76,6 +93,13 @@ export async function createScenario(
     connection,
     queue,
     sourcesPath,
+    async enqueue(events) {
+      const outcomes: EnqueueOutcome[] = [];
+      for (let i = 0; i < events.length; i += 500) {
+        outcomes.push(...(await Promise.all(events.slice(i, i + 500).map((event) => enqueuer.enqueue(event)))));
+      }
+      return outcomes;
+    },
     startIngester: (env = {}) => startRole('ingester', { ...roleOptions, env }),
     startWorker: (env = {}) => startRole('worker', { ...roleOptions, databaseUrl, env }),
     async storedEvents() {
@@ -103,8 +127,10 @@ export async function createScenario(
       };
     },
     async close() {
-      await queue.close().catch(() => {});
+      // Bounded: after a failed test Redis may still be down, and a close would wait for it.
+      await Promise.race([Promise.allSettled([queue.close(), producerQueue.close()]), sleep(5000)]);
       connection.disconnect();
+      producer.disconnect();
       await database.close();
       rmSync(dir, { recursive: true, force: true });
     },
