@@ -4,6 +4,7 @@ import type { Logger } from '@hookline/runtime';
 import { healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { clientErrorHandler } from './client-error-handler.js';
+import { closeIdleConnectionsWhileClosing } from './close-connections.js';
 import { answerFrameworkError, installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -33,7 +34,10 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     // One log line per request would cost more than the ingest itself; outcomes are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    return503OnClosing: true,
+    // During close, a request read from a connection still open (kept alive, or pipelined) is
+    // served as usual, with `Connection: close`: Redis stays open until the close has finished.
+    // Fastify's 503 here would bypass the error contract (another body, no Retry-After).
+    return503OnClosing: false,
     // A slow sender holds a socket and memory: past the timeout it gets 408. Node checks
     // for expired requests every 30 s unless told otherwise, which would triple the wait.
     requestTimeout,
@@ -44,6 +48,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createIngesterMetrics();
   app.decorateRequest('outcome', '');
   installErrorHandlers(app);
+  closeIdleConnectionsWhileClosing(app);
   await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
   await app.register(metricsRoute, { registry: metrics.registry });
   await app.register(webhookRoutes, {
