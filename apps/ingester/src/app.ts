@@ -1,9 +1,8 @@
 import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { healthRoutes, metricsRoute } from '@hookline/runtime';
+import { closeIdleConnectionsWhileClosing, healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { closeIdleConnectionsWhileClosing } from './close-connections.js';
 import { installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
