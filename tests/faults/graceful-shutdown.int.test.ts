@@ -9,7 +9,7 @@ import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgr
 import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
 import { cleanUpRoles } from './src/processes.js';
 import { createScenario, isSettled, type Scenario, type ScenarioOptions } from './src/scenario.js';
-import { countOutcomes, startStream } from './src/sender.js';
+import { abandonStreams, countOutcomes, startStream } from './src/sender.js';
 
 let redis: PrivateRedis;
 let postgres: PrivatePostgres;
@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
+  abandonStreams();
   await cleanUpRoles(task.result?.state === 'fail');
   await scenario?.close();
   scenario = undefined;

@@ -5,7 +5,7 @@ import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgr
 import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
 import { cleanUpRoles, readyStatus } from './src/processes.js';
 import { createScenario, isSettled, type Scenario } from './src/scenario.js';
-import { type Attempt, countOutcomes, deliver, startStream } from './src/sender.js';
+import { type Attempt, abandonStreams, countOutcomes, deliver, startStream } from './src/sender.js';
 
 let redis: PrivateRedis;
 let postgres: PrivatePostgres;
@@ -25,6 +25,7 @@ beforeEach(async () => {
 });
 
 afterEach(async ({ task }) => {
+  abandonStreams();
   await cleanUpRoles(task.result?.state === 'fail');
   await scenario.close();
 });
