@@ -7,9 +7,9 @@ import { startHeldDelivery } from './src/held-delivery.js';
 import { sleep } from './src/ports.js';
 import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
 import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { killStartedRoles } from './src/processes.js';
+import { cleanUpRoles } from './src/processes.js';
 import { createScenario, isSettled, type Scenario, type ScenarioOptions } from './src/scenario.js';
-import { countOutcomes, startStream } from './src/sender.js';
+import { abandonStreams, countOutcomes, startStream } from './src/sender.js';
 
 let redis: PrivateRedis;
 let postgres: PrivatePostgres;
@@ -23,8 +23,9 @@ afterAll(async () => {
   await Promise.allSettled([redis?.remove(), postgres?.remove()]);
 });
 
-afterEach(async () => {
-  await killStartedRoles();
+afterEach(async ({ task }) => {
+  abandonStreams();
+  await cleanUpRoles(task.result?.state === 'fail');
   await scenario?.close();
   scenario = undefined;
 });
@@ -40,10 +41,10 @@ describe('SIGTERM to the ingester under load', () => {
     const ingester = await startIngester();
     const stream = startStream({ baseUrl: ingester.url, idPrefix: 'evt', senders: 32 });
     await waitFor('deliveries acknowledged', async () => (stream.acknowledged.size >= 1000 ? true : undefined));
-    // One more sender is mid-request when the signal comes, and keeps its connection open after
-    // its answer, as a pooled keep-alive connection does.
+    // One more sender is mid-request when the signal comes (the ingester has its headers, the
+    // body follows after the close has begun), and keeps its connection open after the answer,
+    // as a pooled keep-alive connection does.
     const held = await startHeldDelivery(ingester.port, 'evt-held');
-    await sleep(200);
 
     ingester.child.kill('SIGTERM');
     await sleep(300);

@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sleep } from './src/ports.js';
 import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
 import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { killStartedRoles, readyStatus } from './src/processes.js';
+import { cleanUpRoles, readyStatus } from './src/processes.js';
 import { createScenario, isSettled, type Scenario } from './src/scenario.js';
-import { type Attempt, countOutcomes, deliver, startStream } from './src/sender.js';
+import { type Attempt, abandonStreams, countOutcomes, deliver, startStream } from './src/sender.js';
 
 let redis: PrivateRedis;
 let postgres: PrivatePostgres;
@@ -24,8 +24,9 @@ beforeEach(async () => {
   scenario = await createScenario(redis, postgres);
 });
 
-afterEach(async () => {
-  await killStartedRoles();
+afterEach(async ({ task }) => {
+  abandonStreams();
+  await cleanUpRoles(task.result?.state === 'fail');
   await scenario.close();
 });
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { planBacklog } from './src/backlog.js';
 import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
 import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { killStartedRoles } from './src/processes.js';
+import { cleanUpRoles } from './src/processes.js';
 import { createScenario, isSettled, type Scenario } from './src/scenario.js';
 
 let redis: PrivateRedis;
@@ -23,8 +23,8 @@ beforeEach(async () => {
   scenario = await createScenario(redis, postgres);
 });
 
-afterEach(async () => {
-  await killStartedRoles();
+afterEach(async ({ task }) => {
+  await cleanUpRoles(task.result?.state === 'fail');
   await scenario.close();
 });
 

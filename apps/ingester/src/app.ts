@@ -1,10 +1,9 @@
 import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { healthRoutes, metricsRoute } from '@hookline/runtime';
+import { closeIdleConnectionsWhileClosing, healthRoutes, metricsRoute } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { clientErrorHandler } from './client-error-handler.js';
-import { closeIdleConnectionsWhileClosing } from './close-connections.js';
 import { answerFrameworkError, installErrorHandlers } from './error-handler.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';

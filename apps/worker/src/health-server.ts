@@ -1,5 +1,5 @@
 import type { Database } from '@hookline/db';
-import { healthRoutes, type Logger, metricsRoute } from '@hookline/runtime';
+import { closeIdleConnectionsWhileClosing, healthRoutes, type Logger, metricsRoute } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -25,6 +25,7 @@ export async function buildHealthServer(deps: {
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
   });
+  closeIdleConnectionsWhileClosing(app);
   await app.register(healthRoutes, {
     isReady: async () => {
       try {

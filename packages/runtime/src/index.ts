@@ -1,3 +1,4 @@
+export { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 export { ConfigError } from './config-error.js';
 export { counterSamples } from './counter-samples.js';
 export { type DurabilityFinding, type DurabilityPolicyOptions, durabilityPolicy } from './durability-policy.js';

@@ -25,7 +25,7 @@ export interface RoleProcess {
   /** Settles when the process has ended. */
   readonly exit: Promise<Exit>;
   isRunning(): boolean;
-  /** The last lines it wrote (stdout and stderr), for failure messages. */
+  /** Its error lines and the last lines it wrote (stdout and stderr), for failure messages. */
   output(): string;
 }
 
@@ -38,9 +38,13 @@ export interface RoleOptions {
   readonly env?: Record<string, string>;
 }
 
+/** Every role process started since the last clean-up. */
 const started = new Set<RoleProcess>();
 
 const OUTPUT_KEPT = 16_000;
+
+/** pino's error and fatal lines, and anything not from pino (a stack trace): kept even when the tail has moved on. */
+const NOTABLE = /^(?!\{)|"level":(50|60)/;
 
 /**
  * Spawns `node --conditions=@hookline/source --import tsx apps/<role>/src/main.ts` with the
@@ -63,9 +67,13 @@ export async function startRole(role: Role, options: RoleOptions): Promise<RoleP
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  let tail = '';
+  let notable = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+    const text = chunk.toString();
+    tail = (tail + text).slice(-OUTPUT_KEPT);
+    const lines = text.split('\n').filter((line) => line !== '' && NOTABLE.test(line));
+    if (lines.length > 0) notable = `${notable}${lines.join('\n')}\n`.slice(-OUTPUT_KEPT);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -77,15 +85,14 @@ export async function startRole(role: Role, options: RoleOptions): Promise<RoleP
     url: `http://127.0.0.1:${port}`,
     exit,
     isRunning: () => child.exitCode === null && child.signalCode === null,
-    output: () => output,
+    output: () => `errors:\n${notable}\nlast lines:\n${tail}`,
   };
   started.add(running);
-  void exit.then(() => started.delete(running));
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (!running.isRunning()) throw new Error(`${role} exited during start-up:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`${role} did not answer /healthz within 30 s:\n${output}`);
+    if (!running.isRunning()) throw new Error(`${role} exited during start-up:\n${running.output()}`);
+    if (Date.now() > deadline) throw new Error(`${role} did not answer /healthz within 30 s:\n${running.output()}`);
     const status = await fetch(`${running.url}/healthz`).then(
       (response) => response.status,
       () => 0,
@@ -103,9 +110,16 @@ export function readyStatus(role: RoleProcess): Promise<number> {
   );
 }
 
-/** SIGKILLs every role process a test started and has not seen exit (for afterEach). */
-export async function killStartedRoles(): Promise<void> {
-  const left = [...started];
-  for (const role of left) role.child.kill('SIGKILL');
-  await Promise.all(left.map((role) => role.exit));
+/**
+ * For afterEach: SIGKILLs every role process the test started that is still running and,
+ * after a failed test, prints what each one wrote (the logs a CI failure needs).
+ */
+export async function cleanUpRoles(testFailed: boolean): Promise<void> {
+  const roles = [...started];
+  started.clear();
+  for (const role of roles) if (role.isRunning()) role.child.kill('SIGKILL');
+  await Promise.all(roles.map((role) => role.exit));
+  if (testFailed) {
+    for (const role of roles) console.error(`--- ${role.role} on port ${role.port}: its last output ---\n${role.output()}`);
+  }
 }

@@ -83,16 +83,27 @@ export interface Stream {
   stop(): Promise<void>;
 }
 
+/** Set by `abandonStreams`: every sender stops at once, answered or not. */
+const running = new Set<{ abandoned: boolean }>();
+
+/** For afterEach: a test that failed mid-stream must not leave senders retrying in the background. */
+export function abandonStreams(): void {
+  for (const stream of running) stream.abandoned = true;
+  running.clear();
+}
+
 export function startStream(options: StreamOptions): Stream {
   const attempts: Attempt[] = [];
   const acknowledged = new Set<string>();
   const sent = new Set<string>();
+  const state = { abandoned: false };
+  running.add(state);
   let stopping = false;
 
   async function runSender(sender: number): Promise<void> {
-    for (let n = 0; !stopping; n++) {
+    for (let n = 0; !stopping && !state.abandoned; n++) {
       const eventId = `${options.idPrefix}-${sender}-${n}`;
-      for (;;) {
+      while (!state.abandoned) {
         sent.add(eventId);
         const attempt = await deliver(options.baseUrl, eventId);
         attempts.push(attempt);
@@ -115,6 +126,7 @@ export function startStream(options: StreamOptions): Stream {
     async stop() {
       stopping = true;
       await Promise.all(senders);
+      running.delete(state);
     },
   };
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * While `close()` waits for in-flight requests, ends each keep-alive connection as soon as it
- * falls idle. Node's `server.close()` only ends the connections idle at that moment: one busy
- * with a delivery would stay open after answering it, until its keep-alive timeout (72 s), and
- * hold the close, and the process, past the shutdown grace period. A `Connection: close` on
- * those responses would not do: it drops a request pipelined behind them, unanswered.
+ * falls idle. Node's `server.close()` only ends the connections idle at that moment: one still
+ * receiving a request (a delivery's body) stays open after its answer until the keep-alive
+ * timeout (72 s), holding the close, and the process, past its shutdown grace period. A
+ * `Connection: close` on those answers would not do: it drops a request pipelined behind
+ * them, unanswered.
  */
 export function closeIdleConnectionsWhileClosing(app: FastifyInstance, everyMs = 50): void {
   let timer: NodeJS.Timeout | undefined;
