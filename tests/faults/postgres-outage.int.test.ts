@@ -1,34 +1,12 @@
 import { waitFor } from '@hookline/e2e/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFaultServers } from './src/fault-suite.js';
 import { sleep } from './src/ports.js';
-import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
-import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { cleanUpRoles, readyStatus } from './src/processes.js';
-import { createScenario, isSettled, type Scenario } from './src/scenario.js';
-import { abandonStreams, countOutcomes, startStream } from './src/sender.js';
+import { readyStatus } from './src/processes.js';
+import { isSettled } from './src/scenario.js';
+import { countOutcomes, startStream } from './src/sender.js';
 
-let redis: PrivateRedis;
-let postgres: PrivatePostgres;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  [redis, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([redis?.remove(), postgres?.remove()]);
-});
-
-beforeEach(async () => {
-  await postgres.start(); // a failed test may have left it down
-  scenario = await createScenario(redis, postgres);
-});
-
-afterEach(async ({ task }) => {
-  abandonStreams();
-  await cleanUpRoles(task.result?.state === 'fail');
-  await scenario.close();
-});
+const servers = useFaultServers({ restart: 'postgres' });
 
 const OUTAGE_MS = 20_000;
 
@@ -36,14 +14,14 @@ describe('Postgres stopped for 20 s while deliveries keep arriving', () => {
   it('stores every event exactly once after it is back, losing no job, with the same worker process', async () => {
     // 12 attempts with this backoff take at least ~32 s (delays jitter over the upper half of
     // 0.5, 1, 2, 4, 8, 8, … s): longer than the outage, so no job runs out of attempts.
-    const worker = await scenario.startWorker({ HOOKLINE_RETRY_BASE_MS: '500', HOOKLINE_RETRY_CAP_MS: '8000' });
-    const ingester = await scenario.startIngester();
+    const worker = await servers.scenario.startWorker({ HOOKLINE_RETRY_BASE_MS: '500', HOOKLINE_RETRY_CAP_MS: '8000' });
+    const ingester = await servers.scenario.startIngester();
     const stream = startStream({ baseUrl: ingester.url, idPrefix: 'evt', senders: 4, pauseMs: 40, retryDelayMs: 200 });
     await waitFor('events stored before the outage', async () =>
-      (await scenario.storedEvents()).processed >= 100 ? true : undefined,
+      (await servers.scenario.storedEvents()).processed >= 100 ? true : undefined,
     );
 
-    await postgres.stop('immediate');
+    await servers.postgres.stop('immediate');
     const stoppedAt = Date.now();
     const readyDuringOutage: number[] = [];
     while (Date.now() - stoppedAt < OUTAGE_MS) {
@@ -51,8 +29,8 @@ describe('Postgres stopped for 20 s while deliveries keep arriving', () => {
       await sleep(500);
     }
     const sentDuringOutage = stream.attempts.filter((attempt) => attempt.startedAt >= stoppedAt).length;
-    const queueDuringOutage = await scenario.queueState();
-    await postgres.start();
+    const queueDuringOutage = await servers.scenario.queueState();
+    await servers.postgres.start();
 
     await waitFor('the worker ready again', async () => ((await readyStatus(worker)) === 200 ? true : undefined), 30_000);
     await sleep(1000);
@@ -61,19 +39,19 @@ describe('Postgres stopped for 20 s while deliveries keep arriving', () => {
     await waitFor(
       'every acknowledged event stored and the queue settled',
       async () => {
-        const stored = await scenario.storedEvents();
-        return stored.processed === stream.acknowledged.size && isSettled(await scenario.queueState()) ? true : undefined;
+        const stored = await servers.scenario.storedEvents();
+        return stored.processed === stream.acknowledged.size && isSettled(await servers.scenario.queueState()) ? true : undefined;
       },
       90_000,
     );
-    const stored = await scenario.storedEvents();
+    const stored = await servers.scenario.storedEvents();
     expect(stored).toEqual({
       rows: stream.acknowledged.size,
       distinct: stream.acknowledged.size,
       processed: stream.acknowledged.size,
     });
-    expect(await scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
-    expect(await scenario.queueState()).toMatchObject({ failed: 0, completed: stream.acknowledged.size });
+    expect(await servers.scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
+    expect(await servers.scenario.queueState()).toMatchObject({ failed: 0, completed: stream.acknowledged.size });
 
     // The ingester never needed Postgres: senders were answered 200 throughout.
     expect(countOutcomes(stream.attempts)).toEqual({ 200: stream.attempts.length });

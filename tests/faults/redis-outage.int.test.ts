@@ -1,34 +1,12 @@
 import { waitFor } from '@hookline/e2e/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFaultServers } from './src/fault-suite.js';
 import { sleep } from './src/ports.js';
-import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
-import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { cleanUpRoles, readyStatus } from './src/processes.js';
-import { createScenario, isSettled, type Scenario } from './src/scenario.js';
-import { type Attempt, abandonStreams, countOutcomes, deliver, startStream } from './src/sender.js';
+import { readyStatus } from './src/processes.js';
+import { isSettled } from './src/scenario.js';
+import { type Attempt, countOutcomes, deliver, startStream } from './src/sender.js';
 
-let redis: PrivateRedis;
-let postgres: PrivatePostgres;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  [redis, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([redis?.remove(), postgres?.remove()]);
-});
-
-beforeEach(async () => {
-  await redis.start(); // a failed test may have left it down
-  scenario = await createScenario(redis, postgres);
-});
-
-afterEach(async ({ task }) => {
-  abandonStreams();
-  await cleanUpRoles(task.result?.state === 'fail');
-  await scenario.close();
-});
+const servers = useFaultServers({ restart: 'redis' });
 
 /** Delivers one event, re-sending it until it is answered 200, as a sender does. */
 async function deliverUntilAccepted(baseUrl: string, eventId: string): Promise<Attempt[]> {
@@ -44,16 +22,16 @@ async function deliverUntilAccepted(baseUrl: string, eventId: string): Promise<A
 describe('Redis killed with SIGKILL under a steady stream of deliveries', () => {
   it('stores every acknowledged delivery exactly once after an AOF restart, answering 503 queue_unavailable meanwhile', async () => {
     // Short locks: a job whose completion was cut off by the crash is taken over quickly.
-    const worker = await scenario.startWorker({
+    const worker = await servers.scenario.startWorker({
       HOOKLINE_LOCK_DURATION_MS: '3000',
       HOOKLINE_RETRY_BASE_MS: '100',
       HOOKLINE_RETRY_CAP_MS: '1000',
     });
-    const ingester = await scenario.startIngester();
+    const ingester = await servers.scenario.startIngester();
     const stream = startStream({ baseUrl: ingester.url, idPrefix: 'evt', senders: 8, pauseMs: 10, retryDelayMs: 200 });
 
     await waitFor('deliveries acknowledged before the crash', async () => (stream.acknowledged.size >= 300 ? true : undefined));
-    await redis.kill();
+    await servers.redis.kill();
     const killedAt = Date.now();
     const readyDuringOutage: number[] = [];
     while (Date.now() - killedAt < 4000) {
@@ -61,7 +39,7 @@ describe('Redis killed with SIGKILL under a steady stream of deliveries', () => 
       await sleep(250);
     }
     const restartedAt = Date.now();
-    await redis.start();
+    await servers.redis.start();
 
     await waitFor('the ingester ready again', async () => ((await readyStatus(ingester)) === 200 ? true : undefined));
     await waitFor('deliveries acknowledged after the restart', async () => {
@@ -75,19 +53,19 @@ describe('Redis killed with SIGKILL under a steady stream of deliveries', () => 
     await waitFor(
       'every acknowledged delivery stored and the queue settled',
       async () => {
-        const stored = await scenario.storedEvents();
-        return stored.processed === stream.acknowledged.size && isSettled(await scenario.queueState()) ? true : undefined;
+        const stored = await servers.scenario.storedEvents();
+        return stored.processed === stream.acknowledged.size && isSettled(await servers.scenario.queueState()) ? true : undefined;
       },
       90_000,
     );
-    const stored = await scenario.storedEvents();
+    const stored = await servers.scenario.storedEvents();
     expect(stored).toEqual({
       rows: stream.acknowledged.size,
       distinct: stream.acknowledged.size,
       processed: stream.acknowledged.size,
     });
-    expect(await scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
-    const queue = await scenario.queueState();
+    expect(await servers.scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
+    const queue = await servers.scenario.queueState();
     expect(queue).toMatchObject({ failed: 0, completed: stream.acknowledged.size });
 
     // The sender only ever saw 200 or 503: no 500, no dropped connection.
@@ -110,28 +88,30 @@ describe('Redis killed with SIGKILL under a steady stream of deliveries', () => 
   });
 
   it('has the same worker process pick up new deliveries after Redis was down longer than its drain delay', async () => {
-    const worker = await scenario.startWorker();
-    const ingester = await scenario.startIngester();
+    const worker = await servers.scenario.startWorker();
+    const ingester = await servers.scenario.startIngester();
     await deliverUntilAccepted(ingester.url, 'before-outage');
-    await waitFor('the first delivery stored', async () => ((await scenario.storedEvents()).processed === 1 ? true : undefined));
+    await waitFor('the first delivery stored', async () =>
+      (await servers.scenario.storedEvents()).processed === 1 ? true : undefined,
+    );
 
     // The worker now waits on an empty queue in a blocking pop (drainDelay 5 s). Redis goes away
     // for well over that, so the blocking command's timeout passes while the server is gone.
-    await redis.kill();
+    await servers.redis.kill();
     await sleep(9000);
     expect(await readyStatus(worker)).not.toBe(200);
-    await redis.start();
+    await servers.redis.start();
 
     const eventIds = Array.from({ length: 20 }, (_, n) => `after-outage-${n}`);
     await Promise.all(eventIds.map((eventId) => deliverUntilAccepted(ingester.url, eventId)));
     await waitFor(
       'deliveries enqueued after the restart stored by the same worker',
-      async () => ((await scenario.storedEvents()).processed === 21 ? true : undefined),
+      async () => ((await servers.scenario.storedEvents()).processed === 21 ? true : undefined),
       60_000,
     );
-    expect(await scenario.storedEventIds()).toEqual(new Set(['before-outage', ...eventIds]));
-    await waitFor('the queue settled', async () => (isSettled(await scenario.queueState()) ? true : undefined));
-    expect(await scenario.queueState()).toMatchObject({ failed: 0, completed: 21 });
+    expect(await servers.scenario.storedEventIds()).toEqual(new Set(['before-outage', ...eventIds]));
+    await waitFor('the queue settled', async () => (isSettled(await servers.scenario.queueState()) ? true : undefined));
+    expect(await servers.scenario.queueState()).toMatchObject({ failed: 0, completed: 21 });
     expect(worker.isRunning()).toBe(true);
     expect(await readyStatus(worker)).toBe(200);
   });

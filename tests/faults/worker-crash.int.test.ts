@@ -1,64 +1,43 @@
 import { entityStates } from '@hookline/db';
 import { waitFor } from '@hookline/e2e/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planBacklog } from './src/backlog.js';
-import { type PrivatePostgres, startPrivatePostgres } from './src/private-postgres.js';
-import { type PrivateRedis, startPrivateRedis } from './src/private-redis.js';
-import { cleanUpRoles } from './src/processes.js';
-import { createScenario, isSettled, type Scenario } from './src/scenario.js';
+import { useFaultServers } from './src/fault-suite.js';
+import { isSettled } from './src/scenario.js';
 
-let redis: PrivateRedis;
-let postgres: PrivatePostgres;
-let scenario: Scenario;
-
-beforeAll(async () => {
-  [redis, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([redis?.remove(), postgres?.remove()]);
-});
-
-beforeEach(async () => {
-  scenario = await createScenario(redis, postgres);
-});
-
-afterEach(async ({ task }) => {
-  await cleanUpRoles(task.result?.state === 'fail');
-  await scenario.close();
-});
+const servers = useFaultServers();
 
 describe('a worker process SIGKILLed in the middle of a backlog', () => {
   it('leaves every event stored once and every entity at its highest-ranked status, with the other worker taking over', async () => {
     const backlog = planBacklog(1000, 5, 4);
-    const outcomes = await scenario.enqueue(backlog.deliveries);
+    const outcomes = await servers.scenario.enqueue(backlog.deliveries);
     // The edge absorbed the second copy of each delivery.
     expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(backlog.uniqueEvents);
     expect(backlog.uniqueEvents).toBe(5000);
 
     // Short locks: the killed worker's jobs are taken over as stalled within seconds.
     const env = { WORKER_CONCURRENCY: '50', HOOKLINE_LOCK_DURATION_MS: '2000' };
-    const [doomed, survivor] = await Promise.all([scenario.startWorker(env), scenario.startWorker(env)]);
+    const [doomed, survivor] = await Promise.all([servers.scenario.startWorker(env), servers.scenario.startWorker(env)]);
     await waitFor('part of the backlog stored', async () =>
-      (await scenario.storedEvents()).processed >= 1000 ? true : undefined,
+      (await servers.scenario.storedEvents()).processed >= 1000 ? true : undefined,
     );
     doomed.child.kill('SIGKILL');
     await doomed.exit;
-    const atKill = await scenario.storedEvents();
+    const atKill = await servers.scenario.storedEvents();
     expect(atKill.processed).toBeLessThan(backlog.uniqueEvents);
 
     await waitFor(
       'the whole backlog stored and the queue settled',
       async () => {
-        const stored = await scenario.storedEvents();
-        return stored.processed === backlog.uniqueEvents && isSettled(await scenario.queueState()) ? true : undefined;
+        const stored = await servers.scenario.storedEvents();
+        return stored.processed === backlog.uniqueEvents && isSettled(await servers.scenario.queueState()) ? true : undefined;
       },
       120_000,
     );
-    expect(await scenario.storedEvents()).toEqual({ rows: 5000, distinct: 5000, processed: 5000 });
-    expect(await scenario.queueState()).toMatchObject({ active: 0, stalled: 0, failed: 0, completed: 5000 });
+    expect(await servers.scenario.storedEvents()).toEqual({ rows: 5000, distinct: 5000, processed: 5000 });
+    expect(await servers.scenario.queueState()).toMatchObject({ active: 0, stalled: 0, failed: 0, completed: 5000 });
 
-    const states = await scenario.database.db.select().from(entityStates);
+    const states = await servers.scenario.database.db.select().from(entityStates);
     expect(states).toHaveLength(backlog.expected.size);
     const wrong = states
       .filter((state) => backlog.expected.get(state.entityId) !== state.status)
@@ -66,7 +45,7 @@ describe('a worker process SIGKILLed in the middle of a backlog', () => {
     expect(wrong).toEqual([]);
     expect(survivor.isRunning()).toBe(true);
     // The kill did catch jobs in flight: they were moved back as stalled and completed by the survivor.
-    const completed = await scenario.queue.getJobs(['completed'], 0, -1);
+    const completed = await servers.scenario.queue.getJobs(['completed'], 0, -1);
     expect(completed.filter((job) => job.stalledCounter > 0).length).toBeGreaterThan(0);
   });
 });

@@ -1,23 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 
 /** A redis-server of a test's own, on a spare port, that the test may kill and start again. */
 export interface PrivateRedis {
   readonly port: number;
   readonly url: string;
-  /** Where it keeps its AOF: kept across restarts, removed by `remove`. */
+  /** Holds the AOF: a restart on the same directory reloads every write it logged. */
   readonly dir: string;
-  /** Starts it (again) with the same port and directory, and waits until it answers. */
+  /**
+   * Starts it on the same port and directory and resolves once it answers PING. A running
+   * server is left as it is, unless other options are given: then it is restarted with them.
+   */
   start(args?: readonly string[]): Promise<void>;
-  /** Ends it the hard way: no shutdown save, as a crash or the OOM killer would. */
+  /** SIGKILL: no shutdown, no final save, as a crash or the OOM killer would end it. */
   kill(): Promise<void>;
-  /** Kills it if running and deletes its directory. */
+  isRunning(): boolean;
+  /** Kills it and deletes its directory. */
   remove(): Promise<void>;
 }
+
+/** The settings the queue relies on, fsynced on every write so a kill loses nothing acknowledged. */
+export const DURABLE_REDIS_ARGS = ['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction'];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,45 +35,79 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function answers(port: number): Promise<void> {
-  const probe = new Redis(port, '127.0.0.1', { retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => {});
+/** True when a server answers PONG on `port` (not while it is still loading its AOF). */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function tail(path: string): string {
   try {
-    await probe.ping();
-  } finally {
-    probe.disconnect();
+    return readFileSync(path, 'utf8').slice(-2000);
+  } catch {
+    return '';
   }
 }
 
-/** A private Redis, not yet started. `start` takes redis-server options such as `--appendonly yes`. */
-export async function privateRedis(): Promise<PrivateRedis> {
+/** A private Redis, not yet started; `defaultArgs` are redis-server options such as `--appendonly yes`. */
+export async function privateRedis(defaultArgs: readonly string[] = DURABLE_REDIS_ARGS): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hookline-redis-'));
-  let server: ChildProcess | undefined;
-  const kill = async () => {
-    const running = server;
-    server = undefined;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    await new Promise((resolve) => {
-      running.once('exit', resolve);
-      running.kill('SIGKILL');
-    });
-  };
-  return {
+  const logFile = join(dir, 'redis.log');
+  let child: ChildProcess | undefined;
+  const redis: PrivateRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     dir,
-    async start(args = []) {
-      await kill();
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args], {
-        stdio: 'ignore',
-      });
-      await answers(port);
+    async start(args) {
+      if (redis.isRunning()) {
+        if (args === undefined) return;
+        await redis.kill();
+      }
+      const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', logFile];
+      const started = spawn('redis-server', [...base, ...(args ?? defaultArgs)], { stdio: 'ignore' });
+      child = started;
+      const deadline = Date.now() + 20_000;
+      while (!(await answersPing(port))) {
+        if (started.exitCode !== null || Date.now() > deadline) {
+          started.kill('SIGKILL');
+          throw new Error(`redis-server on port ${port} did not start:\n${tail(logFile)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
-    kill,
+    async kill() {
+      const running = child;
+      child = undefined;
+      if (running === undefined) return;
+      running.kill('SIGKILL');
+      await exited(running);
+    },
+    isRunning() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
     async remove() {
-      await kill();
+      await redis.kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return redis;
 }

@@ -19,4 +19,4 @@ export async function removePrefix(connection: Redis, prefix: string): Promise<v
     if (keys.length > 0) await connection.del(...keys);
   } while (cursor !== '0');
 }
-export { freePort, type PrivateRedis, privateRedis } from './private-redis.js';
+export { DURABLE_REDIS_ARGS, freePort, type PrivateRedis, privateRedis } from './private-redis.js';
