@@ -1,19 +1,20 @@
 import { entityStates, webhookEvents } from '@hookline/db';
 import { count } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPipeline, exited, jobBody, type Pipeline, signedDelivery, spawnWorker, waitFor } from './harness.js';
+import {
+  createPipeline,
+  exited,
+  JOB_RANKS,
+  jobBody,
+  type Pipeline,
+  seededRandom,
+  signedDelivery,
+  spawnWorker,
+  waitFor,
+} from './harness.js';
 
-const RANKS: Record<string, number> = { queued: 1, running: 2, finishing: 3, succeeded: 4 };
+const RANKS = JOB_RANKS;
 const STATUSES = Object.keys(RANKS);
-
-// A fixed-seed generator: the shuffle differs per delivery order but a failure is reproducible.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 interface Delivery {
   readonly eventId: string;
@@ -23,7 +24,7 @@ interface Delivery {
 
 /** 200 entities, each with a random non-empty subset of statuses, every delivery sent twice, all shuffled. */
 function plan(seed: number): { deliveries: Delivery[]; expected: Map<string, string>; uniqueEvents: number } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const deliveries: Delivery[] = [];
   const expected = new Map<string, string>();
   let uniqueEvents = 0;

@@ -44,6 +44,18 @@ sources:
 
 export const sourceEnv = { JOBS_SECRET: SECRET };
 
+/** The `jobs` source's ranks, as in `SOURCES_YAML`: `succeeded` is terminal and ranks highest. */
+export const JOB_RANKS: Readonly<Record<string, number>> = { queued: 1, running: 2, finishing: 3, succeeded: 4 };
+
+/** A fixed-seed generator for shuffles: a failure is reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
 /** The sources a pipeline serves: the `jobs` source above unless a test brings its own. */
 export interface PipelineSources {
   readonly yaml: string;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useFaultServers } from './src/fault-suite.js';
 import { sleep } from './src/ports.js';
 import { readyStatus } from './src/processes.js';
-import { isSettled } from './src/scenario.js';
 import { countOutcomes, startStream } from './src/sender.js';
+import { expectStoredOnce } from './src/stored-once.js';
 
 const servers = useFaultServers({ restart: 'postgres' });
 
@@ -36,22 +36,7 @@ describe('Postgres stopped for 20 s while deliveries keep arriving', () => {
     await sleep(1000);
     await stream.stop();
 
-    await waitFor(
-      'every acknowledged event stored and the queue settled',
-      async () => {
-        const stored = await servers.scenario.storedEvents();
-        return stored.processed === stream.acknowledged.size && isSettled(await servers.scenario.queueState()) ? true : undefined;
-      },
-      90_000,
-    );
-    const stored = await servers.scenario.storedEvents();
-    expect(stored).toEqual({
-      rows: stream.acknowledged.size,
-      distinct: stream.acknowledged.size,
-      processed: stream.acknowledged.size,
-    });
-    expect(await servers.scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
-    expect(await servers.scenario.queueState()).toMatchObject({ failed: 0, completed: stream.acknowledged.size });
+    await expectStoredOnce(servers.scenario, stream.acknowledged);
 
     // The ingester never needed Postgres: senders were answered 200 throughout.
     expect(countOutcomes(stream.attempts)).toEqual({ 200: stream.attempts.length });

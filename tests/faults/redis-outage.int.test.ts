@@ -5,6 +5,7 @@ import { sleep } from './src/ports.js';
 import { readyStatus } from './src/processes.js';
 import { isSettled } from './src/scenario.js';
 import { type Attempt, countOutcomes, deliver, startStream } from './src/sender.js';
+import { expectStoredOnce } from './src/stored-once.js';
 
 const servers = useFaultServers({ restart: 'redis' });
 
@@ -50,23 +51,7 @@ describe('Redis killed with SIGKILL under a steady stream of deliveries', () => 
 
     // Everything the sender was told 200 for, and every re-sent delivery, stored exactly once.
     expect(stream.acknowledged.size).toBe(stream.sent.size);
-    await waitFor(
-      'every acknowledged delivery stored and the queue settled',
-      async () => {
-        const stored = await servers.scenario.storedEvents();
-        return stored.processed === stream.acknowledged.size && isSettled(await servers.scenario.queueState()) ? true : undefined;
-      },
-      90_000,
-    );
-    const stored = await servers.scenario.storedEvents();
-    expect(stored).toEqual({
-      rows: stream.acknowledged.size,
-      distinct: stream.acknowledged.size,
-      processed: stream.acknowledged.size,
-    });
-    expect(await servers.scenario.storedEventIds()).toEqual(new Set(stream.acknowledged));
-    const queue = await servers.scenario.queueState();
-    expect(queue).toMatchObject({ failed: 0, completed: stream.acknowledged.size });
+    await expectStoredOnce(servers.scenario, stream.acknowledged);
 
     // The sender only ever saw 200 or 503: no 500, no dropped connection.
     const outcomes = countOutcomes(stream.attempts);

@@ -1,18 +1,8 @@
 import type { IncomingEvent } from '@hookline/core';
-import { jobBody } from '@hookline/e2e/harness';
+import { JOB_RANKS, jobBody, seededRandom } from '@hookline/e2e/harness';
 
-/** The `jobs` source's ranks (`SOURCES_YAML`): `succeeded` is terminal and ranks highest. */
-export const RANKS: Readonly<Record<string, number>> = { queued: 1, running: 2, finishing: 3, succeeded: 4 };
+const RANKS = JOB_RANKS;
 const STATUSES = Object.keys(RANKS);
-
-// A fixed-seed generator: a failure is reproducible.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 /** A verified `jobs` delivery as the ingester would enqueue it. */
 export function incomingEvent(eventId: string, entityId: string, status: string): IncomingEvent {
@@ -41,7 +31,7 @@ export interface Backlog {
  * with repetition, so an entity may get the same status twice), shuffled, each delivered twice.
  */
 export function planBacklog(entities: number, eventsPerEntity: number, seed: number): Backlog {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const events: IncomingEvent[] = [];
   const expected = new Map<string, string>();
   for (let entity = 0; entity < entities; entity++) {
