@@ -20,19 +20,23 @@ const sourceOf = (request: FastifyRequest) => (request.params as { source: strin
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const limitOf = (name: string) => options.config.sources.get(name)?.rateLimit;
-  // Counted before the body is read, so a runaway sender costs neither bandwidth nor Redis.
-  // Per process: a limit needs no Redis round trip and still holds while Redis is away.
-  await app.register(rateLimit, {
-    global: false,
-    store: SourceWindowStore,
-    keyGenerator: sourceOf,
-    allowList: (_request, key) => limitOf(key) === undefined,
-    max: async (_request, key) => limitOf(key)?.max ?? Number.POSITIVE_INFINITY,
-    timeWindow: async (_request, key) => (limitOf(key)?.windowSeconds ?? 1) * 1000,
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'rate_limited', `more than ${context.max} deliveries in ${context.after}; retry later`),
-  });
+  // Only when some source has a limit: otherwise the hook would run on every delivery for nothing.
+  const limited = [...options.config.sources.values()].some((source) => source.rateLimit !== undefined);
+  if (limited) {
+    // Counted before the body is read, so a runaway sender costs neither bandwidth nor Redis.
+    // Per process: a limit needs no Redis round trip and still holds while Redis is away.
+    await app.register(rateLimit, {
+      global: false,
+      store: SourceWindowStore,
+      keyGenerator: sourceOf,
+      allowList: (_request, key) => limitOf(key) === undefined,
+      max: async (_request, key) => limitOf(key)?.max ?? Number.POSITIVE_INFINITY,
+      timeWindow: async (_request, key) => (limitOf(key)?.windowSeconds ?? 1) * 1000,
+      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(429, 'rate_limited', `more than ${context.max} deliveries in ${context.after}; retry later`),
+    });
+  }
 
   // Every content type is kept as the exact bytes received: verification must see what the
   // sender signed, and JSON is parsed only after it passed. Scoped to this plugin.
@@ -58,7 +62,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   });
 
-  app.post<{ Params: { source: string } }>(ROUTE, { config: { rateLimit: {} } }, async (request) => {
+  app.post<{ Params: { source: string } }>(ROUTE, { config: limited ? { rateLimit: {} } : {} }, async (request) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
