@@ -24,12 +24,23 @@ const UNREACHABLE_CODES = new Set([
 /** SQLSTATEs of a server that is going away, starting up, or full: 57P01–57P03, 53300. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
+/** The error and what it wraps, outermost first: the query builder wraps the driver's error. */
+function chainOf(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) chain.push(current);
+  return chain;
+}
+
+/** Every `code` along the chain: SQLSTATEs, postgres.js and socket error codes. */
+function codesOf(error: unknown): string[] {
+  return chainOf(error).flatMap((link) => {
+    const code = (link as { code?: unknown }).code;
+    return typeof code === 'string' ? [code] : [];
+  });
+}
+
 function sqlState(error: unknown): string | undefined {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
+  return codesOf(error).find((code) => /^[0-9A-Z]{5}$/.test(code));
 }
 
 /**
@@ -48,18 +59,12 @@ export function isPermanentFailure(error: unknown): boolean {
  * waiting for the database must not use up the event's attempts.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) return true;
-  }
-  return false;
+  return codesOf(error).some((code) => UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08'));
 }
 
 /** The innermost message, which for a database error is Postgres's own words; a handler's is named for it. */
 export function failureMessage(error: unknown): string {
   if (error instanceof HandlerError) return error.message.slice(0, 2000);
-  let message = error instanceof Error ? error.message : String(error);
-  for (let current = error; current instanceof Error; current = current.cause) message = current.message;
-  return message.slice(0, 2000);
+  const innermost = chainOf(error).at(-1);
+  return (innermost?.message ?? String(error)).slice(0, 2000);
 }
