@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, isPermanentFailure } from './failure.js';
+import { HandlerError } from './handlers/handler-error.js';
 
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 const wrapped = (cause: Error) => new Error('Failed query: insert …', { cause });
@@ -15,6 +16,11 @@ describe('isDatabaseUnavailable', () => {
 
   it.each(['22P02', '23505', '40001', '54001', '42P01'])('is false for %s: the server answered', (code) => {
     expect(isDatabaseUnavailable(wrapped(withCode(code)))).toBe(false);
+  });
+
+  it("is false for a handler's own connection error: that is the handler failing, not Postgres", () => {
+    const handlerFailure = new HandlerError('handler handlers/notify.ts failed', false, { cause: withCode('ECONNREFUSED') });
+    expect(isDatabaseUnavailable(handlerFailure)).toBe(false);
   });
 
   it('is false for errors without a code', () => {

@@ -59,6 +59,9 @@ export function isPermanentFailure(error: unknown): boolean {
  * waiting for the database must not use up the event's attempts.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // A handler's own failure (its fetch refused, say) is the handler's, whatever it wraps: it
+  // uses attempts like any other, or an event could wait forever on someone else's server.
+  if (error instanceof HandlerError) return false;
   return codesOf(error).some((code) => UNREACHABLE_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08'));
 }
 
