@@ -89,6 +89,22 @@ describe('forwarding a stored event', () => {
     expect(delivery.attemptLog[0]?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("forwards a form-encoded event with its fields as the envelope's JSON payload", async () => {
+    const downstream = await receive(() => ok);
+    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    const fields = { type: 'job.updated', job: { id: 'job-form', status: 'running' } };
+    const body = `payload=${encodeURIComponent(JSON.stringify(fields))}`;
+    const delivery = signedDelivery('evt-form', body);
+    const response = await pipeline.ingester.inject({
+      ...delivery,
+      headers: { ...delivery.headers, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(200);
+
+    expect(await finished('evt-form')).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(JSON.parse(downstream.requests[0]?.body ?? '')).toMatchObject({ eventId: 'evt-form', payload: fields });
+  });
+
   it('retries 503, 503 and delivers once on attempt 3, with one webhook-id', async () => {
     const downstream = await receive((index) => (index < 2 ? { status: 503 } : ok));
     pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });

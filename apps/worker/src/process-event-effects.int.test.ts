@@ -122,6 +122,18 @@ describe('handlers in the event transaction', () => {
     expect(await effects('h1')).toBe(1);
   });
 
+  it("give a form-encoded event's handler its fields as the payload", async () => {
+    const fields = { type: 'run.updated', run: { id: 'run-hf', status: 'RUNNING' } };
+    const event = {
+      ...runEvent('hf', 'RUNNING', 'run.updated', 'run-hf'),
+      rawBody: `payload=${encodeURIComponent(JSON.stringify(fields))}`,
+      payloadJson: JSON.stringify(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    };
+    expect(await processEvent(deps(registry(recording())), event)).toEqual({ kind: 'stored', transition: 'applied' });
+    expect(seen[0]?.event.payload).toEqual(fields);
+  });
+
   it('show a late event the state that refused it', async () => {
     const handlers = registry(recording());
     await processEvent(deps(handlers), runEvent('h2a', 'SUCCEEDED', 'run.finished', 'run-h2'));

@@ -22,7 +22,7 @@ export { buildEnvelope, type EnvelopeInput } from './forward/envelope.js';
 export { forwardMessageId } from './forward/message-id.js';
 export { type Headers, headerValue } from './headers.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
-export { type ParsedBody, parseBody } from './ingest/parse-body.js';
+export { type ParsedBody, parseBody, payloadText } from './ingest/parse-body.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
 export { readIdentifier, readPath } from './json-path.js';

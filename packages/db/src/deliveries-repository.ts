@@ -90,6 +90,8 @@ export interface DeliveryToSend {
   readonly replay: boolean;
   readonly receivedAt: Date;
   readonly rawBody: string;
+  /** The stored request headers: their content type says whether the raw body is a form. */
+  readonly headers: Record<string, string>;
 }
 
 export async function loadDelivery(db: Executor, id: number): Promise<DeliveryToSend | undefined> {
@@ -108,6 +110,7 @@ export async function loadDelivery(db: Executor, id: number): Promise<DeliveryTo
       replay: forwardDeliveries.replay,
       receivedAt: webhookEvents.receivedAt,
       rawBody: webhookEvents.rawBody,
+      headers: webhookEvents.headers,
     })
     .from(forwardDeliveries)
     .innerJoin(webhookEvents, eq(webhookEvents.id, forwardDeliveries.webhookEventId))

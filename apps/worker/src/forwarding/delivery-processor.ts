@@ -1,4 +1,4 @@
-import { type AttemptVerdict, buildEnvelope, judgeAttempt, type SourcesConfig } from '@hookline/core';
+import { type AttemptVerdict, buildEnvelope, judgeAttempt, payloadText, type SourcesConfig } from '@hookline/core';
 import {
   type AttemptOutcome,
   type Database,
@@ -103,7 +103,7 @@ export function toDeliveryProcessor(deps: DeliveryDeps) {
       transition: delivery.transition,
       receivedAt: delivery.receivedAt,
       replay: delivery.replay,
-      rawBody: delivery.rawBody,
+      payloadText: payloadText(delivery.headers, delivery.rawBody),
     });
     const result = await sendDelivery({
       url: destination.url,

@@ -24,7 +24,8 @@ function handlerEvent(event: EventJob): HandlerEvent {
     entityId: event.entityId,
     status: event.status,
     // Parsed per handler: one handler mutating its payload cannot change what the next sees.
-    payload: JSON.parse(event.rawBody),
+    // A form's fields arrive as JSON beside the raw body; any other body is its own payload.
+    payload: JSON.parse(event.payloadJson ?? event.rawBody),
     rawBody: event.rawBody,
     headers: event.headers,
     receivedAt: new Date(event.receivedAt),

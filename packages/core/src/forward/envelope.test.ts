@@ -14,7 +14,7 @@ describe('buildEnvelope', () => {
       transition: 'applied',
       receivedAt: new Date('2026-01-01T00:00:00Z'),
       replay: false,
-      rawBody,
+      payloadText: rawBody,
     });
     expect(JSON.parse(body)).toEqual({
       eventId: 'evt_1',

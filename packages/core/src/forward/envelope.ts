@@ -12,8 +12,8 @@ export interface EnvelopeInput {
   readonly receivedAt: Date;
   /** True when an operator replayed the event. */
   readonly replay: boolean;
-  /** The sender's body exactly as received: a JSON object. */
-  readonly rawBody: string;
+  /** The payload as JSON text: a JSON body exactly as received, a form's fields as JSON (`payloadText`). */
+  readonly payloadText: string;
 }
 
 /**
@@ -31,5 +31,5 @@ export function buildEnvelope(input: EnvelopeInput): string {
     receivedAt: input.receivedAt.toISOString(),
     replay: input.replay,
   });
-  return `${head.slice(0, -1)},"payload":${input.rawBody.trim()}}`;
+  return `${head.slice(0, -1)},"payload":${input.payloadText.trim()}}`;
 }

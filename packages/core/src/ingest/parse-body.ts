@@ -52,6 +52,14 @@ function isForm(headers: Headers): boolean {
 }
 
 /**
+ * The JSON text of a stored event's payload: a form's fields as JSON, any other body as it is.
+ * What `payload` holds in Postgres, for code that has the raw body and headers but not the row.
+ */
+export function payloadText(headers: Headers, rawBody: string): string {
+  return isForm(headers) ? JSON.stringify(parseForm(rawBody)) : rawBody;
+}
+
+/**
  * Reads a verified body: form-encoded when the content type says so, JSON otherwise. Undefined
  * when it is not valid UTF-8 (text with replaced bytes would not be what was signed), not an
  * object, or nested deeper than could ever be stored.
