@@ -1,4 +1,5 @@
-import { createDatabase, type DatabaseClient, webhookEvents } from '@hookline/db';
+import { parseSourcesConfig } from '@hookline/core';
+import { createDatabase, type DatabaseClient, listDeliveries, webhookEvents } from '@hookline/db';
 import { testServerUrl } from '@hookline/db/testing';
 import { createWorkerConnection } from '@hookline/queue';
 import { testRedisUrl } from '@hookline/queue/testing';
@@ -8,7 +9,8 @@ import { count } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeline, jobBody, type Pipeline, signedDelivery, waitFor } from './harness.js';
+import { createPipeline, jobBody, type Pipeline, SOURCES_YAML, signedDelivery, sourceEnv, waitFor } from './harness.js';
+import { startReceiver } from './receiver.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const EVENTS = 30;
@@ -78,5 +80,39 @@ describe('Postgres unreachable under load', () => {
     });
     expect((await health.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     await worker.close();
+  });
+});
+
+describe('Postgres unreachable while a delivery is being forwarded', () => {
+  it('parks the delivery without using its attempts, and delivers it once Postgres is back', async () => {
+    const FORWARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    // The first send hangs past its timeout; by the time it ends, Postgres is gone.
+    const receiver = await startReceiver((_request, index) => (index === 0 ? 'hang' : { status: 200 }));
+    const yaml = `${SOURCES_YAML}    forward: [{ url: ${JSON.stringify(receiver.url())}, secretEnv: FORWARD_SECRET, timeoutMs: 1000, attempts: 2 }]\n`;
+    const parsed = parseSourcesConfig(yaml, { ...sourceEnv, FORWARD_SECRET });
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    const worker = pipeline.startWorker({ db: client.db, config: parsed.config });
+    try {
+      await pipeline.ingester.inject(signedDelivery('fwd-outage', jobBody('job-fwd', 'running')));
+      await waitFor('the first send to reach the receiver', async () => (receiver.requests.length > 0 ? true : undefined));
+      await proxy.down();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+
+      // Two attempts with 20–100 ms between them: spent within the outage, had it used them.
+      const [job] = await worker.forwarder.queue.getJobs(['delayed', 'waiting', 'active', 'failed']);
+      expect(job?.attemptsMade).toBe(0);
+      expect(await worker.forwarder.queue.getFailedCount()).toBe(0);
+
+      await proxy.up();
+      const delivery = await waitFor('the delivery made', async () => {
+        const [found] = await listDeliveries(pipeline.database.client.db, { source: 'jobs', eventId: 'fwd-outage' });
+        return found?.state === 'delivered' ? found : undefined;
+      });
+      expect(receiver.requests).toHaveLength(2);
+      expect(delivery.attemptLog.at(-1)).toMatchObject({ outcome: 'delivered', statusCode: 200 });
+    } finally {
+      await worker.close();
+      await receiver.close();
+    }
   });
 });

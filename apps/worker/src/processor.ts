@@ -1,12 +1,13 @@
-import { type BackoffPolicy, retryDelayMs } from '@hookline/core';
+import type { BackoffPolicy } from '@hookline/core';
 import { recordFailedAttempt } from '@hookline/db';
 import { type EventJob, eventJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { Batcher } from './batcher.js';
-import { failureMessage, isDatabaseUnavailable, isPermanentFailure } from './failure.js';
+import { failureMessage, isPermanentFailure } from './failure.js';
 import type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
 import type { WorkerMetrics } from './metrics.js';
+import { createOutageParking } from './outage-parking.js';
 import type { ProcessDeps, ProcessOutcome } from './process-event.js';
 
 export interface ProcessorDeps extends ProcessDeps {
@@ -17,18 +18,13 @@ export interface ProcessorDeps extends ProcessDeps {
   readonly backoff: BackoffPolicy;
 }
 
-/** Longest a job waits between tries while Postgres is away: it is back this soon after Postgres is. */
-const OUTAGE_RETRY_CAP_MS = 30_000;
-
 /**
  * The BullMQ adapter around `processEvent`: validation, failure records, retry or not.
  * While Postgres is unreachable, jobs are parked with a growing delay that does not use up
  * their attempts: an outage of any length ends with every event stored, not in the failed set.
  */
 export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>, token?: string) => Promise<ProcessOutcome> {
-  // Consecutive unreachable-database failures in this worker: the park delay grows with the outage.
-  let outageFailures = 0;
-  const outageBackoff = { baseMs: deps.backoff.baseMs, capMs: Math.min(deps.backoff.capMs, OUTAGE_RETRY_CAP_MS) };
+  const parking = createOutageParking(deps.backoff);
   return async (job, token) => {
     const parsed = eventJobSchema.safeParse(job.data);
     if (!parsed.success) {
@@ -42,7 +38,7 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>, token?: s
         attempt: job.attemptsMade + 1,
         ...(event.replay === true && job.id !== undefined && { replayKey: job.id }),
       });
-      outageFailures = 0;
+      parking.answered();
       // After commit, on every run: a retry after a crash here finds the event processed and enqueues what was missed.
       await deps.deliveries.enqueueForEvent(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
@@ -54,16 +50,7 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>, token?: s
     } catch (error) {
       deps.metrics.processed.inc({ source: event.source, outcome: 'failed' });
       const message = failureMessage(error);
-      if (isDatabaseUnavailable(error) && token !== undefined) {
-        outageFailures++;
-        const delayMs = retryDelayMs(outageFailures, outageBackoff);
-        deps.logger.warn(
-          { source: event.source, eventId: event.eventId, delayMs, err: message },
-          'postgres unavailable; job parked',
-        );
-        await job.moveToDelayed(Date.now() + delayMs, token);
-        throw new DelayedError();
-      }
+      await parking.parkIfUnavailable(job, token, error, deps.logger.child({ source: event.source, eventId: event.eventId }));
       const permanent = isPermanentFailure(error);
       deps.logger.warn(
         { source: event.source, eventId: event.eventId, attempt: job.attemptsMade + 1, permanent, err: message },

@@ -1,4 +1,4 @@
-import { type BackoffPolicy, retryDelayMs } from '@hookline/core';
+import { retryDelayMs } from '@hookline/core';
 import { BACKOFF_TYPE, EVENTS_QUEUE, type EventJob } from '@hookline/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,7 +10,6 @@ export interface WorkerDeps extends Omit<ProcessorDeps, 'batcher'> {
   readonly connection: Redis;
   readonly prefix: string;
   readonly concurrency: number;
-  readonly backoff: BackoffPolicy;
   /** How long a job's lock lasts before another worker may take it as stalled. */
   readonly lockDurationMs?: number;
   /** Longest a job waits for others to share its database transaction. */

@@ -1,4 +1,11 @@
-import { type AttemptVerdict, buildEnvelope, judgeAttempt, payloadText, type SourcesConfig } from '@hookline/core';
+import {
+  type AttemptVerdict,
+  type BackoffPolicy,
+  buildEnvelope,
+  judgeAttempt,
+  payloadText,
+  type SourcesConfig,
+} from '@hookline/core';
 import {
   type AttemptOutcome,
   type Database,
@@ -12,6 +19,7 @@ import { type DeliveryJob, deliveryJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerMetrics } from '../metrics.js';
+import { createOutageParking } from '../outage-parking.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { describeDestination, findDestination } from './destinations.js';
 import { sendDelivery } from './send-delivery.js';
@@ -22,6 +30,7 @@ export interface DeliveryDeps {
   readonly breaker: CircuitBreaker;
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
+  readonly backoff: BackoffPolicy;
 }
 
 export type DeliveryOutcome =
@@ -59,6 +68,22 @@ function attemptOutcome(verdict: AttemptVerdict, lastAttempt: boolean): AttemptO
  * While the destination's circuit is open the job is parked without spending an attempt.
  */
 export function toDeliveryProcessor(deps: DeliveryDeps) {
+  const parking = createOutageParking(deps.backoff);
+  const send = sendOnce(deps);
+  return async (job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> => {
+    try {
+      const outcome = await send(job, token);
+      parking.answered();
+      return outcome;
+    } catch (error) {
+      // The delivery's row could not be read or written: wait for Postgres, keep the attempts.
+      await parking.parkIfUnavailable(job, token, error, deps.logger);
+      throw error;
+    }
+  };
+}
+
+function sendOnce(deps: DeliveryDeps) {
   return async (job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> => {
     const parsed = deliveryJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid delivery job data');

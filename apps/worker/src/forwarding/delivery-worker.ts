@@ -1,4 +1,4 @@
-import { type BackoffPolicy, forwardRetryDelayMs } from '@hookline/core';
+import { forwardRetryDelayMs } from '@hookline/core';
 import { BACKOFF_TYPE, DELIVERIES_QUEUE, type DeliveryJob } from '@hookline/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,7 +8,6 @@ export interface DeliveryWorkerDeps extends DeliveryDeps {
   readonly connection: Redis;
   readonly prefix: string;
   readonly concurrency: number;
-  readonly backoff: BackoffPolicy;
   readonly lockDurationMs?: number;
 }
 
