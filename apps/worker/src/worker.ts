@@ -3,6 +3,7 @@ import { BACKOFF_TYPE, EVENTS_QUEUE, type EventJob } from '@hookline/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createBatcher } from './batcher.js';
+import { logFinalFailures } from './final-failures.js';
 import type { ProcessOutcome } from './process-event.js';
 import { type ProcessorDeps, toProcessor } from './processor.js';
 
@@ -35,10 +36,6 @@ export function buildWorker(deps: WorkerDeps): EventWorker {
     },
   });
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'worker error'));
-  worker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      deps.logger.error({ jobId: job.id, err: err.message }, 'event failed for good; kept in the failed set');
-    }
-  });
+  logFinalFailures(worker, deps.logger, 'event');
   return worker;
 }

@@ -2,6 +2,7 @@ import { forwardRetryDelayMs } from '@hookline/core';
 import { BACKOFF_TYPE, DELIVERIES_QUEUE, type DeliveryJob } from '@hookline/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { logFinalFailures } from '../final-failures.js';
 import { type DeliveryDeps, type DeliveryOutcome, RetryableDeliveryError, toDeliveryProcessor } from './delivery-processor.js';
 
 export interface DeliveryWorkerDeps extends DeliveryDeps {
@@ -30,10 +31,6 @@ export function buildDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     },
   });
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'delivery worker error'));
-  worker.on('failed', (job, err) => {
-    if (job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1))) {
-      deps.logger.error({ jobId: job.id, err: err.message }, 'delivery failed for good; kept in the failed set');
-    }
-  });
+  logFinalFailures(worker, deps.logger, 'delivery');
   return worker;
 }
