@@ -115,7 +115,7 @@ export async function createScenario(
     },
     async queueState() {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
-      const stalled = await connection.scard(`${prefix}:${queue.name}:stalled`);
+      const stalled = await connection.scard(queue.toKey('stalled'));
       return {
         waiting: counts.waiting ?? 0,
         active: counts.active ?? 0,
