@@ -1,7 +1,7 @@
 import { QueueUnavailableError } from '@hookline/queue';
+import { HttpError } from '@hookline/runtime';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { HttpError } from './http-error.js';
 
 function send(reply: FastifyReply, statusCode: number, code: string, message: string) {
   return reply.status(statusCode).send({ error: { code, message } });

@@ -1,6 +1,6 @@
 import { QueueUnavailableError } from '@hookline/queue';
+import { HttpError } from '@hookline/runtime';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { HttpError } from './http-error.js';
 
 /** Seconds a sender is asked to wait before retrying when Redis cannot take the event. */
 export const RETRY_AFTER_SECONDS = 5;

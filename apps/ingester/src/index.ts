@@ -1,4 +1,3 @@
 export { buildApp, DEFAULT_BODY_LIMIT, type IngesterDeps } from './app.js';
 export { ingesterEnv } from './env.js';
-export { HttpError } from './http-error.js';
 export { createIngesterMetrics, type IngesterMetrics } from './metrics.js';

@@ -4,6 +4,7 @@ export { counterSamples } from './counter-samples.js';
 export { type DurabilityFinding, type DurabilityPolicyOptions, durabilityPolicy } from './durability-policy.js';
 export { commonEnv, parseEnv } from './env.js';
 export { type HealthRoutesOptions, healthRoutes } from './health-routes.js';
+export { HttpError } from './http-error.js';
 export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { loadStatusRules } from './load-status-rules.js';

@@ -1,8 +1,8 @@
 import { rankStatus } from '@hookline/core';
 import { findEntity, overrideEntityStatus } from '@hookline/db';
+import { HttpError } from '@hookline/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError } from '../http-error.js';
 import type { AdminServices } from '../services.js';
 import { assertWritable, errorBody, eventSummary, toSummary } from './schemas.js';
 

@@ -10,9 +10,9 @@ import {
   type WebhookEventRow,
 } from '@hookline/db';
 import { enqueueReplay, QueueUnavailableError, replayJobId } from '@hookline/queue';
+import { HttpError } from '@hookline/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError } from '../http-error.js';
 import type { AdminServices } from '../services.js';
 import { assertWritable, decodeCursor, encodeCursor, errorBody, eventSummary, toSummary } from './schemas.js';
 

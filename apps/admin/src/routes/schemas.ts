@@ -1,7 +1,7 @@
 import { transitionOutcomes } from '@hookline/core';
 import type { EventSummary } from '@hookline/db';
+import { HttpError } from '@hookline/runtime';
 import { z } from 'zod';
-import { HttpError } from '../http-error.js';
 
 export const errorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
