@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { createDeliveryQueue, createQueueDepthReader } from '@hookline/queue';
-import { closeIdleConnectionsWhileClosing, type Logger } from '@hookline/runtime';
+import { answersWithin, closeIdleConnectionsWhileClosing, healthRoutes, type Logger } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -25,15 +25,6 @@ export interface AdminDeps extends AdminServices {
   readonly metrics?: AdminMetrics;
 }
 
-const CHECK_TIMEOUT_MS = 1000;
-
-function within<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
-  ]);
-}
-
 /** The admin's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -50,13 +41,9 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   installAuth(app, createTokenMatcher([{ name: DEFAULT_TOKEN_NAME, token: deps.adminToken }, ...(deps.namedTokens ?? [])]));
 
   const metrics = deps.metrics ?? createAdminMetrics(createQueueDepthReader(deps.queue, deps.connection));
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const ready = await within(Promise.all([deps.connection.ping(), deps.db.execute(sql`select 1`)])).then(
-      () => true,
-      () => false,
-    );
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
+  // Registered before the OpenAPI plugin, so the probes stay out of the API's documentation.
+  await app.register(healthRoutes, {
+    isReady: () => answersWithin([deps.connection.ping(), deps.db.execute(sql`select 1`)]),
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     await metrics.refresh();

@@ -1,18 +1,9 @@
 import type { Database } from '@hookline/db';
-import { closeIdleConnectionsWhileClosing, healthRoutes, type Logger, metricsRoute } from '@hookline/runtime';
+import { answersWithin, closeIdleConnectionsWhileClosing, healthRoutes, type Logger, metricsRoute } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-
-const CHECK_TIMEOUT_MS = 1000;
-
-function within<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
-  ]);
-}
 
 /** `/healthz`, `/readyz` (Redis and Postgres both answer) and `/metrics` on the worker's own port. */
 export async function buildHealthServer(deps: {
@@ -27,14 +18,7 @@ export async function buildHealthServer(deps: {
   });
   closeIdleConnectionsWhileClosing(app);
   await app.register(healthRoutes, {
-    isReady: async () => {
-      try {
-        await within(Promise.all([deps.connection.ping(), deps.db.execute(sql`select 1`)]));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    isReady: () => answersWithin([deps.connection.ping(), deps.db.execute(sql`select 1`)]),
   });
   await app.register(metricsRoute, { registry: deps.registry });
   return app;

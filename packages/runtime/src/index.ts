@@ -3,7 +3,7 @@ export { ConfigError } from './config-error.js';
 export { counterSamples } from './counter-samples.js';
 export { type DurabilityFinding, type DurabilityPolicyOptions, durabilityPolicy } from './durability-policy.js';
 export { commonEnv, parseEnv } from './env.js';
-export { type HealthRoutesOptions, healthRoutes } from './health-routes.js';
+export { answersWithin, type HealthRoutesOptions, healthRoutes } from './health-routes.js';
 export { HttpError } from './http-error.js';
 export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
