@@ -194,15 +194,33 @@ const mains = {
   ingester: fileURLToPath(new URL('../../apps/ingester/src/main.ts', import.meta.url)),
 };
 
-/** Runs a role's real entrypoint from source as a separate process, with a sources file of its own. */
-function spawnMain(role: keyof typeof mains, env: Record<string, string>, sourcesYaml: string, output: 'inherit' | 'pipe') {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-'));
-  const configPath = join(dir, 'hookline.config.yaml');
-  writeFileSync(configPath, sourcesYaml);
+export type Role = keyof typeof mains;
+
+/**
+ * Runs a role's real entrypoint from source as a separate process (`node --conditions=@hookline/source
+ * --import tsx apps/<role>/src/main.ts`), with the test secrets and the sources file at `sourcesPath`.
+ */
+export function spawnRole(
+  role: Role,
+  env: Record<string, string>,
+  sourcesPath: string,
+  output: 'inherit' | 'pipe',
+): ChildProcess {
   return spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', mains[role]], {
-    env: { ...process.env, ...sourceEnv, HOOKLINE_CONFIG: configPath, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...sourceEnv, HOOKLINE_CONFIG: sourcesPath, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', output, output],
   });
+}
+
+/** Writes a sources file into a directory of its own and returns its path. */
+export function writeSourcesFile(yaml: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'hookline-e2e-')), 'hookline.config.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function spawnMain(role: Role, env: Record<string, string>, sourcesYaml: string, output: 'inherit' | 'pipe') {
+  return spawnRole(role, env, writeSourcesFile(sourcesYaml), output);
 }
 
 /**

@@ -1,14 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { sourceEnv } from '@hookline/e2e/harness';
+import type { ChildProcess } from 'node:child_process';
+import { type Role, spawnRole } from '@hookline/e2e/harness';
 import { freePort, sleep } from './ports.js';
 
-const entrypoints = {
-  ingester: fileURLToPath(new URL('../../../apps/ingester/src/main.ts', import.meta.url)),
-  worker: fileURLToPath(new URL('../../../apps/worker/src/main.ts', import.meta.url)),
-} as const;
-
-export type Role = keyof typeof entrypoints;
+export type { Role };
 
 export interface Exit {
   readonly code: number | null;
@@ -47,26 +41,24 @@ const OUTPUT_KEPT = 16_000;
 const NOTABLE = /^(?!\{)|"level":(50|60)/;
 
 /**
- * Spawns `node --conditions=@hookline/source --import tsx apps/<role>/src/main.ts` with the
- * environment a deployment would give it, and resolves once its `/healthz` answers.
+ * Spawns a role's real entrypoint with the environment a deployment would give it, and
+ * resolves once its `/healthz` answers.
  */
 export async function startRole(role: Role, options: RoleOptions): Promise<RoleProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--conditions=@hookline/source', '--import', 'tsx', entrypoints[role]], {
-    env: {
-      ...process.env,
-      ...sourceEnv,
+  const child = spawnRole(
+    role,
+    {
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: options.redisUrl,
-      HOOKLINE_CONFIG: options.sourcesPath,
       HOOKLINE_QUEUE_PREFIX: options.prefix,
       ...(options.databaseUrl !== undefined && { DATABASE_URL: options.databaseUrl }),
-      LOG_LEVEL: 'warn',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    options.sourcesPath,
+    'pipe',
+  );
   let tail = '';
   let notable = '';
   const keep = (chunk: Buffer) => {
