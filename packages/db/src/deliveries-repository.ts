@@ -24,6 +24,9 @@ export async function createDeliveries(tx: Executor, deliveries: readonly NewDel
     .onConflictDoNothing({ target: forwardDeliveries.messageId });
 }
 
+/** Joins a delivery to the event it forwards. */
+const itsEvent = eq(webhookEvents.id, forwardDeliveries.webhookEventId);
+
 /** A delivery still to be made, as its job names it. */
 export interface PendingDelivery {
   readonly id: number;
@@ -49,7 +52,7 @@ export async function listPendingDeliveries(
   return db
     .select(pendingColumns)
     .from(forwardDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, forwardDeliveries.webhookEventId))
+    .innerJoin(webhookEvents, itsEvent)
     .where(
       and(
         eq(webhookEvents.source, event.source),
@@ -64,7 +67,7 @@ export async function listStalePendingDeliveries(db: Executor, olderThanMs: numb
   return db
     .select(pendingColumns)
     .from(forwardDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, forwardDeliveries.webhookEventId))
+    .innerJoin(webhookEvents, itsEvent)
     .where(
       and(
         eq(forwardDeliveries.state, 'pending'),
@@ -113,7 +116,7 @@ export async function loadDelivery(db: Executor, id: number): Promise<DeliveryTo
       headers: webhookEvents.headers,
     })
     .from(forwardDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, forwardDeliveries.webhookEventId))
+    .innerJoin(webhookEvents, itsEvent)
     .where(eq(forwardDeliveries.id, id));
   return row && { ...row, transition: row.transition as TransitionOutcome };
 }
@@ -196,7 +199,7 @@ export async function listDeliveries(
   const deliveries = await db
     .select({ delivery: forwardDeliveries })
     .from(forwardDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, forwardDeliveries.webhookEventId))
+    .innerJoin(webhookEvents, itsEvent)
     .where(and(eq(webhookEvents.source, event.source), eq(webhookEvents.eventId, event.eventId)))
     .orderBy(asc(forwardDeliveries.id));
   if (deliveries.length === 0) return [];
