@@ -1,5 +1,5 @@
 import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
-import { type DeliveryWithAttempts, listDeliveries } from '@hookline/db';
+import { type ForwardWithAttempts, listForwards } from '@hookline/db';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminAuth, startAdmin } from './admin-harness.js';
@@ -39,16 +39,16 @@ async function send(eventId: string, status = 'running', jobId = `job-${eventId}
   expect(response.statusCode).toBe(200);
 }
 
-async function deliveries(eventId: string): Promise<DeliveryWithAttempts[]> {
-  return listDeliveries(pipeline.database.client.db, { source: 'jobs', eventId });
+async function forwardsOf(eventId: string): Promise<ForwardWithAttempts[]> {
+  return listForwards(pipeline.database.client.db, { source: 'jobs', eventId });
 }
 
 /** Waits until the event's only delivery is no longer pending, and returns it. */
-async function finished(eventId: string, timeoutMs = 30_000): Promise<DeliveryWithAttempts> {
+async function finished(eventId: string, timeoutMs = 30_000): Promise<ForwardWithAttempts> {
   return waitFor(
     `delivery of ${eventId} finished`,
     async () => {
-      const [delivery] = await deliveries(eventId);
+      const [delivery] = await forwardsOf(eventId);
       return delivery !== undefined && delivery.state !== 'pending' ? delivery : undefined;
     },
     timeoutMs,
@@ -150,7 +150,7 @@ describe('forwarding a stored event', () => {
     const admin = await startAdmin(pipeline);
     try {
       const detail = await admin.app.inject({ method: 'GET', url: '/api/events/jobs/evt-admin', headers: adminAuth });
-      expect(detail.json().deliveries).toEqual([
+      expect(detail.json().forwards).toEqual([
         expect.objectContaining({
           destination: downstream.url('/a'),
           messageId: delivery.messageId,
@@ -165,8 +165,8 @@ describe('forwarding a stored event', () => {
       ]);
       const board = await waitFor('the failed delivery on Bull Board', async () => {
         const { queues } = (await admin.app.inject({ method: 'GET', url: '/queues/api/queues', headers: adminAuth })).json();
-        const deliveriesQueue = queues.find((queue: { name: string }) => queue.name === 'deliveries');
-        return deliveriesQueue?.counts.failed === 1 ? queues : undefined;
+        const forwardsQueue = queues.find((queue: { name: string }) => queue.name === 'deliveries');
+        return forwardsQueue?.counts.failed === 1 ? queues : undefined;
       });
       expect(board.map((queue: { name: string }) => queue.name).sort()).toEqual(['deliveries', 'events']);
     } finally {
@@ -187,7 +187,7 @@ describe('forwarding a stored event', () => {
 
     await job.retry();
     const delivered = await waitFor('delivered after the retry', async () => {
-      const [delivery] = await deliveries('evt-fixed');
+      const [delivery] = await forwardsOf('evt-fixed');
       return delivery?.state === 'delivered' ? delivery : undefined;
     });
     expect(delivered.attemptLog.map(({ attempt, outcome }) => [attempt, outcome])).toEqual([
@@ -230,7 +230,7 @@ describe('forwarding a stored event', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `evt-down-${i}`);
     for (const id of ids) await send(id);
     await waitFor('every delivery attempted while down', async () => {
-      const all = await Promise.all(ids.map((id) => deliveries(id)));
+      const all = await Promise.all(ids.map((id) => forwardsOf(id)));
       return all.every(([delivery]) => delivery !== undefined) ? true : undefined;
     });
     await new Promise((resolve) => setTimeout(resolve, 30_000));
@@ -269,7 +269,7 @@ describe('the per-destination circuit breaker', () => {
     expect(downstream.requests).toHaveLength(4 + 4);
     expect(await pipeline.producer.exists(breakerKey)).toBe(0);
     // Parked deliveries spent no attempts waiting: each made at most its one send plus a probe.
-    for (const id of parked) expect((await deliveries(id))[0]?.attempts).toBeLessThanOrEqual(2);
+    for (const id of parked) expect((await forwardsOf(id))[0]?.attempts).toBeLessThanOrEqual(2);
   });
 });
 
@@ -283,7 +283,7 @@ describe('exactly-once enqueue', () => {
     await worker.forwarder.queue.pause();
     await send('evt-lost');
     const [pending] = await waitFor('delivery written', async () => {
-      const found = await deliveries('evt-lost');
+      const found = await forwardsOf('evt-lost');
       return found.length > 0 && (await worker.forwarder.queue.getJob(found[0]?.messageId as string)) ? found : undefined;
     });
     await (await worker.forwarder.queue.getJob(pending?.messageId as string))?.remove();
@@ -304,7 +304,7 @@ describe('exactly-once enqueue', () => {
     await pipeline.queue.add('jobs', { ...original.data, replay: true }, { jobId: 'replay-evt-replayed-1' });
 
     await waitFor('replay delivered', async () => {
-      const all = await deliveries('evt-replayed');
+      const all = await forwardsOf('evt-replayed');
       return all.length === 2 && all.every((delivery) => delivery.state === 'delivered') ? all : undefined;
     });
     expect(downstream.requests).toHaveLength(2);

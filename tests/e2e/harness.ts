@@ -158,7 +158,7 @@ export async function createPipeline(options: { config?: SourcesConfig } = {}): 
       const events = buildWorker({
         ...shared,
         handlers: options.handlers ?? noHandlers,
-        deliveries: forwarder.enqueuer,
+        forwards: forwarder.enqueuer,
         concurrency: options.concurrency ?? 20,
       });
       let closing: Promise<void> | undefined;

@@ -131,7 +131,7 @@ describe('metrics after a scripted sequence of deliveries', () => {
       backoff: { baseMs: 20, capMs: 100 },
     };
     forwarder = startForwarder({ ...shared, concurrency: 2 });
-    worker = buildWorker({ ...shared, handlers: noHandlers, deliveries: forwarder.enqueuer, concurrency: 10 });
+    worker = buildWorker({ ...shared, handlers: noHandlers, forwards: forwarder.enqueuer, concurrency: 10 });
     await waitFor('all jobs finished', async () => {
       const counts = await queue.getJobCounts('completed', 'failed');
       return counts.completed === 3 && counts.failed === 1 ? counts : undefined;

@@ -1,5 +1,5 @@
 import { parseSourcesConfig } from '@hookline/core';
-import { createDatabase, type DatabaseClient, listDeliveries, webhookEvents } from '@hookline/db';
+import { createDatabase, type DatabaseClient, listForwards, webhookEvents } from '@hookline/db';
 import { testServerUrl } from '@hookline/db/testing';
 import { createWorkerConnection } from '@hookline/queue';
 import { testRedisUrl } from '@hookline/queue/testing';
@@ -105,7 +105,7 @@ describe('Postgres unreachable while a delivery is being forwarded', () => {
 
       await proxy.up();
       const delivery = await waitFor('the delivery made', async () => {
-        const [found] = await listDeliveries(pipeline.database.client.db, { source: 'jobs', eventId: 'fwd-outage' });
+        const [found] = await listForwards(pipeline.database.client.db, { source: 'jobs', eventId: 'fwd-outage' });
         return found?.state === 'delivered' ? found : undefined;
       });
       expect(receiver.requests).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { listDeliveries, webhookEvents } from '@hookline/db';
+import { listForwards, webhookEvents } from '@hookline/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPipeline, exited, jobBody, type Pipeline, SOURCES_YAML, signedDelivery, spawnWorker, waitFor } from './harness.js';
@@ -40,7 +40,7 @@ describe('a worker process killed mid-delivery', () => {
     const second = spawnWorker(pipeline, env, sourcesYaml);
     try {
       const delivery = await waitFor('delivery finished after restart', async () => {
-        const [found] = await listDeliveries(pipeline.database.client.db, { source: 'jobs', eventId: 'evt-killed' });
+        const [found] = await listForwards(pipeline.database.client.db, { source: 'jobs', eventId: 'evt-killed' });
         return found?.state === 'delivered' ? found : undefined;
       });
       // Attempt 1 was cut short by the kill: counted, with no outcome.

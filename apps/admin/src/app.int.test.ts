@@ -298,7 +298,7 @@ describe('GET /api/events/:source/:eventId', () => {
         timings: { receivedAt: '2026-01-01T00:00:00.000Z', processedAt: '2026-01-01T00:00:00.250Z', receiptToCommitMs: 250 },
       }),
       replays: [],
-      deliveries: [],
+      forwards: [],
     });
   });
 

@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { createDeliveryQueue, createQueueDepthReader } from '@hookline/queue';
+import { createForwardQueue, createQueueDepthReader } from '@hookline/queue';
 import { answersWithin, closeIdleConnectionsWhileClosing, healthRoutes, type Logger } from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -78,14 +78,14 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   await app.register(entityRoutes, services);
   await app.register(failedRoutes, services);
   await app.register(statsRoutes, services);
-  // Forwarding's own queue, shown beside the events: pending, delivered and failed deliveries.
-  const deliveryQueue = createDeliveryQueue(deps.connection, { prefix: deps.queuePrefix });
-  app.addHook('onClose', () => deliveryQueue.close());
+  // Forwarding's own queue, shown beside the events: pending, delivered and failed forwards.
+  const forwardQueue = createForwardQueue(deps.connection, { prefix: deps.queuePrefix });
+  app.addHook('onClose', () => forwardQueue.close());
   await registerBullBoard(
     app,
     [
       { queue: deps.queue, description: 'Verified deliveries waiting for, or kept after, the worker' },
-      { queue: deliveryQueue, description: 'Signed forwards of stored events to your services: pending, delivered, failed' },
+      { queue: forwardQueue, description: 'Signed forwards of stored events to your services: pending, delivered, failed' },
     ],
     deps.readOnly,
   );

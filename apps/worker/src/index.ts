@@ -1,9 +1,9 @@
 export { workerEnv } from './env.js';
 export { isPermanentFailure } from './failure.js';
 export { type BreakerGate, type CircuitBreaker, createCircuitBreaker } from './forwarding/circuit-breaker.js';
-export { type DeliveryOutcome, RetryableDeliveryError } from './forwarding/delivery-processor.js';
-export type { DeliverySweeper, SweeperOptions } from './forwarding/delivery-sweeper.js';
-export type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
+export type { ForwardEnqueuer } from './forwarding/enqueue-forwards.js';
+export { type ForwardOutcome, RetryableForwardError } from './forwarding/forward-processor.js';
+export type { ForwardSweeper, SweeperOptions } from './forwarding/forward-sweeper.js';
 export { type Forwarder, type ForwarderDeps, startForwarder } from './forwarding/forwarder.js';
 export { HandlerError } from './handlers/handler-error.js';
 export {

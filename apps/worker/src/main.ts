@@ -33,7 +33,7 @@ await runMain('worker', process.env, async (log) => {
   const worker = buildWorker({
     ...shared,
     handlers,
-    deliveries: forwarder.enqueuer,
+    forwards: forwarder.enqueuer,
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
     batchWaitMs: env.HOOKLINE_BATCH_WAIT_MS,
@@ -51,7 +51,7 @@ await runMain('worker', process.env, async (log) => {
   const shutdown = onShutdown(log, env.HOOKLINE_SHUTDOWN_GRACE_MS, async () => {
     stopDurabilityWatch();
     // Order matters: stop taking jobs and finish active ones before their database goes away;
-    // events first, since finishing one may enqueue deliveries.
+    // events first, since finishing one may enqueue forwards.
     await worker.close();
     await forwarder.close();
     await stats.close();

@@ -86,7 +86,7 @@ async function effects(eventId: string): Promise<number> {
   return (rows[0] as { n: number }).n;
 }
 
-async function deliveriesOf(eventId: string) {
+async function forwardsOf(eventId: string) {
   return database.client.db
     .select({
       destination: forwardDeliveries.destination,
@@ -157,7 +157,7 @@ describe('handlers in the event transaction', () => {
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => processEvent(deps(handlers), runEvent('h4', 'READY'))));
     expect(outcomes.filter((outcome) => outcome.kind === 'stored')).toHaveLength(1);
     expect(await effects('h4')).toBe(1);
-    expect(await deliveriesOf('h4')).toHaveLength(1);
+    expect(await forwardsOf('h4')).toHaveLength(1);
   });
 
   it('roll back their writes, the event and its outbox when one of them throws', async () => {
@@ -174,7 +174,7 @@ describe('handlers in the event transaction', () => {
     expect(seen).toHaveLength(2);
     expect(await effects('h5')).toBe(0);
     expect(await database.client.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, 'h5'))).toEqual([]);
-    expect(await deliveriesOf('h5')).toEqual([]);
+    expect(await forwardsOf('h5')).toEqual([]);
   });
 
   it('fail permanently when a handler throws PermanentError', async () => {
@@ -225,10 +225,10 @@ describe('duplicates and replays', () => {
     const replay = { ...runEvent('r2', 'RUNNING'), replay: true };
     await processEvent(deps(handlers), replay, { attempt: 1, replayKey: 'replay-2' });
     await processEvent(deps(handlers), replay, { attempt: 2, replayKey: 'replay-2' });
-    const deliveries = await deliveriesOf('r2');
-    expect(deliveries).toHaveLength(2);
-    expect(new Set(deliveries.map((delivery) => delivery.messageId)).size).toBe(2);
-    expect(deliveries.map((delivery) => delivery.replay).sort()).toEqual([false, true]);
+    const forwards = await forwardsOf('r2');
+    expect(forwards).toHaveLength(2);
+    expect(new Set(forwards.map((forward) => forward.messageId)).size).toBe(2);
+    expect(forwards.map((forward) => forward.replay).sort()).toEqual([false, true]);
   });
 });
 
@@ -236,10 +236,10 @@ describe('the forwarding outbox', () => {
   it('gets one delivery per destination whose event types match', async () => {
     await processEvent(deps(registry()), runEvent('f1', 'SUCCEEDED', 'run.finished'));
     await processEvent(deps(registry()), runEvent('f2', 'RUNNING', 'run.updated'));
-    expect((await deliveriesOf('f1')).map((delivery) => delivery.destination).sort()).toEqual([
+    expect((await forwardsOf('f1')).map((delivery) => delivery.destination).sort()).toEqual([
       'http://127.0.0.1:1/all',
       'http://127.0.0.1:1/finished',
     ]);
-    expect((await deliveriesOf('f2')).map((delivery) => delivery.destination)).toEqual(['http://127.0.0.1:1/all']);
+    expect((await forwardsOf('f2')).map((delivery) => delivery.destination)).toEqual(['http://127.0.0.1:1/all']);
   });
 });

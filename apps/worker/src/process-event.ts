@@ -23,7 +23,7 @@ import {
 } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { planDeliveries } from './forwarding/plan-deliveries.js';
+import { planForwards } from './forwarding/plan-forwards.js';
 import type { HandlerRegistry } from './handlers/load-handlers.js';
 import { type EventFacts, runHandlers } from './handlers/run-handlers.js';
 
@@ -209,7 +209,7 @@ async function runEffects(
 ): Promise<void> {
   const handlers = deps.handlers.get(source.name);
   if (handlers !== undefined) await runHandlers(tx, handlers, event, stored.facts, deps.logger);
-  await planDeliveries(tx, source, event, stored);
+  await planForwards(tx, source, event, stored);
 }
 
 /**

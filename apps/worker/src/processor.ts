@@ -5,7 +5,7 @@ import type { Logger } from '@hookline/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Batcher } from './batcher.js';
 import { failureMessage, isPermanentFailure } from './failure.js';
-import type { DeliveryEnqueuer } from './forwarding/enqueue-deliveries.js';
+import type { ForwardEnqueuer } from './forwarding/enqueue-forwards.js';
 import type { WorkerMetrics } from './metrics.js';
 import { createOutageParking } from './outage-parking.js';
 import type { ProcessDeps, ProcessOutcome } from './process-event.js';
@@ -14,7 +14,7 @@ export interface ProcessorDeps extends ProcessDeps {
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
   readonly batcher: Batcher;
-  readonly deliveries: DeliveryEnqueuer;
+  readonly forwards: ForwardEnqueuer;
   readonly backoff: BackoffPolicy;
 }
 
@@ -40,7 +40,7 @@ export function toProcessor(deps: ProcessorDeps): (job: Job<EventJob>, token?: s
       });
       parking.answered();
       // After commit, on every run: a retry after a crash here finds the event processed and enqueues what was missed.
-      await deps.deliveries.enqueueForEvent(event);
+      await deps.forwards.enqueueForEvent(event);
       deps.metrics.processed.inc({ source: event.source, outcome: outcome.kind });
       if (outcome.kind !== 'duplicate') deps.metrics.transitions.inc({ source: event.source, transition: outcome.transition });
       // A replay's receipt time is the original delivery's: its age is not pipeline latency.

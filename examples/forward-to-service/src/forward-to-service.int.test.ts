@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig, signHmacSha256 } from '@hookline/core';
-import { listDeliveries } from '@hookline/db';
+import { listForwards } from '@hookline/db';
 import { createPipeline, type Pipeline, waitFor } from '@hookline/e2e/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderService, type HooklineEnvelope } from './order-service.js';
@@ -65,7 +65,7 @@ async function deliver(eventId: string, status: string): Promise<void> {
 
 async function delivered(eventId: string) {
   return waitFor(`forward of ${eventId} delivered`, async () => {
-    const [delivery] = await listDeliveries(pipeline.database.client.db, { source: 'orders', eventId });
+    const [delivery] = await listForwards(pipeline.database.client.db, { source: 'orders', eventId });
     return delivery?.state === 'delivered' ? delivery : undefined;
   });
 }

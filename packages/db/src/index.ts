@@ -1,22 +1,5 @@
 export { createDatabase, type Database, type DatabaseClient, type Executor, type Transaction } from './client.js';
 export {
-  type AttemptOutcome,
-  createDeliveries,
-  type DeliveryToSend,
-  type DeliveryWithAttempts,
-  type FinishedAttempt,
-  failDelivery,
-  finishDeliveryAttempt,
-  listDeliveries,
-  listPendingDeliveries,
-  listStalePendingDeliveries,
-  loadDelivery,
-  type NewDelivery,
-  type PendingDelivery,
-  reopenFailedDelivery,
-  startDeliveryAttempt,
-} from './deliveries-repository.js';
-export {
   advanceEntityStatuses,
   type EntityKey,
   entityKey,
@@ -26,6 +9,23 @@ export {
 } from './entities-repository.js';
 export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
 export { claimEvents, eventKey, lockProcessedEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
+export {
+  type AttemptOutcome,
+  createForwards,
+  type FinishedAttempt,
+  type ForwardToSend,
+  type ForwardWithAttempts,
+  failForward,
+  finishForwardAttempt,
+  listForwards,
+  listPendingForwards,
+  listStalePendingForwards,
+  loadForward,
+  type NewForward,
+  type PendingForward,
+  reopenFailedForward,
+  startForwardAttempt,
+} from './forwards-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export {
   completeReplay,

@@ -86,7 +86,7 @@ export const forwardAttempts = pgTable(
   'forward_attempts',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    deliveryId: bigint('delivery_id', { mode: 'number' })
+    forwardId: bigint('delivery_id', { mode: 'number' })
       .notNull()
       .references(() => forwardDeliveries.id, { onDelete: 'cascade' }),
     destination: text('destination').notNull(),
@@ -99,14 +99,14 @@ export const forwardAttempts = pgTable(
     durationMs: integer('duration_ms'),
   },
   (table) => [
-    unique('forward_attempts_delivery_attempt_key').on(table.deliveryId, table.attempt),
+    unique('forward_attempts_delivery_attempt_key').on(table.forwardId, table.attempt),
     check('forward_attempts_outcome_check', sql`${table.outcome} in ('delivered','retry','rejected','failed')`),
   ],
 );
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type EntityStateRow = typeof entityStates.$inferSelect;
-export type ForwardDeliveryRow = typeof forwardDeliveries.$inferSelect;
+export type ForwardRow = typeof forwardDeliveries.$inferSelect;
 export type ForwardAttemptRow = typeof forwardAttempts.$inferSelect;
 
 /**

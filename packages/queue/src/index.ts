@@ -4,15 +4,6 @@ export {
   createWorkerConnection,
   type ProducerConnectionOptions,
 } from './connection.js';
-export { type DeliveryJob, deliveryJobSchema } from './delivery-job.js';
-export {
-  createDeliveryQueue,
-  DELIVERIES_QUEUE,
-  type DeliveryQueue,
-  type DeliveryQueueOptions,
-  type DeliveryToEnqueue,
-  enqueueDeliveries,
-} from './delivery-queue.js';
 export {
   createEnqueuer,
   type EnqueueOutcome,
@@ -30,6 +21,15 @@ export {
   type EventQueueOptions,
   type Retention,
 } from './event-queue.js';
+export { type ForwardJob, forwardJobSchema } from './forward-job.js';
+export {
+  createForwardQueue,
+  enqueueForwards,
+  FORWARDS_QUEUE,
+  type ForwardQueue,
+  type ForwardQueueOptions,
+  type ForwardToEnqueue,
+} from './forward-queue.js';
 export {
   BACKLOG_STATES,
   createQueueDepthReader,

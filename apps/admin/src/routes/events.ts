@@ -1,10 +1,10 @@
 import { type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
 import {
-  type DeliveryWithAttempts,
+  type ForwardWithAttempts,
   findEvent,
-  listDeliveries,
   listEventActions,
   listEvents,
+  listForwards,
   recordOperatorAction,
   removeReplayAction,
   type WebhookEventRow,
@@ -38,7 +38,7 @@ const replayAction = z.object({
   completedAt: z.string().nullable(),
 });
 
-const delivery = z.object({
+const forward = z.object({
   destination: z.string(),
   messageId: z.string().describe('The webhook-id the destination sees, the same on every attempt'),
   state: z.enum(['pending', 'delivered', 'failed']),
@@ -59,11 +59,11 @@ const delivery = z.object({
   ),
 });
 
-function toDelivery(row: DeliveryWithAttempts): z.infer<typeof delivery> {
+function toForward(row: ForwardWithAttempts): z.infer<typeof forward> {
   return {
     destination: row.destination,
     messageId: row.messageId,
-    state: row.state as z.infer<typeof delivery>['state'],
+    state: row.state as z.infer<typeof forward>['state'],
     attempts: row.attempts,
     lastStatusCode: row.lastStatusCode,
     lastError: row.lastError,
@@ -92,7 +92,7 @@ const eventDetail = z.object({
     }),
   }),
   replays: z.array(replayAction),
-  deliveries: z.array(delivery).describe('Its forwards, one per destination, with every attempt'),
+  forwards: z.array(forward).describe('Its forwards, one per destination, with every attempt'),
 });
 
 /**
@@ -158,9 +158,9 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
       const { source, eventId } = request.params;
       const row = await findEvent(services.db, source, eventId);
       if (row === undefined) throw new HttpError(404, 'event_not_found', `no event "${eventId}" from source "${source}"`);
-      const [actions, deliveries] = await Promise.all([
+      const [actions, forwards] = await Promise.all([
         listEventActions(services.db, source, eventId),
-        listDeliveries(services.db, { source, eventId }),
+        listForwards(services.db, { source, eventId }),
       ]);
       return {
         event: {
@@ -184,7 +184,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
             result: action.result,
             completedAt: action.completedAt?.toISOString() ?? null,
           })),
-        deliveries: deliveries.map(toDelivery),
+        forwards: forwards.map(toForward),
       };
     },
   );

@@ -1,6 +1,6 @@
 import type { ForwardDestination, SourcesConfig } from '@hookline/core';
 
-/** A destination as the running config has it, or undefined when it was removed since the delivery was written. */
+/** A destination as the running config has it, or undefined when it was removed since the forward was written. */
 export function findDestination(config: SourcesConfig, source: string, url: string): ForwardDestination | undefined {
   return config.sources.get(source)?.forward.find((destination) => destination.url === url);
 }

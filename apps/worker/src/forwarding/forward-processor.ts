@@ -9,22 +9,22 @@ import {
 import {
   type AttemptOutcome,
   type Database,
-  failDelivery,
-  finishDeliveryAttempt,
-  loadDelivery,
-  reopenFailedDelivery,
-  startDeliveryAttempt,
+  failForward,
+  finishForwardAttempt,
+  loadForward,
+  reopenFailedForward,
+  startForwardAttempt,
 } from '@hookline/db';
-import { type DeliveryJob, deliveryJobSchema } from '@hookline/queue';
+import { type ForwardJob, forwardJobSchema } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerMetrics } from '../metrics.js';
 import { createOutageParking } from '../outage-parking.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { describeDestination, findDestination } from './destinations.js';
-import { sendDelivery } from './send-delivery.js';
+import { sendForward } from './send-forward.js';
 
-export interface DeliveryDeps {
+export interface ForwardDeps {
   readonly db: Database;
   readonly config: SourcesConfig;
   readonly breaker: CircuitBreaker;
@@ -33,12 +33,12 @@ export interface DeliveryDeps {
   readonly backoff: BackoffPolicy;
 }
 
-export type DeliveryOutcome =
+export type ForwardOutcome =
   | { readonly kind: 'delivered'; readonly attempt: number }
   | { readonly kind: 'already'; readonly state: string };
 
 /** A send that may succeed later; carries the receiver's `Retry-After`, which the backoff honours. */
-export class RetryableDeliveryError extends Error {
+export class RetryableForwardError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number | undefined,
@@ -53,7 +53,7 @@ const PROBE_MARGIN_MS = 1000;
 // While a probe is out, others look again this often rather than waiting out its whole lease.
 const HALF_OPEN_POLL_MS = 1000;
 
-function describeResult(result: Awaited<ReturnType<typeof sendDelivery>>): { statusCode?: number; error?: string } {
+function describeResult(result: Awaited<ReturnType<typeof sendForward>>): { statusCode?: number; error?: string } {
   return result.kind === 'response' ? { statusCode: result.statusCode } : { error: result.error };
 }
 
@@ -63,77 +63,77 @@ function attemptOutcome(verdict: AttemptVerdict, lastAttempt: boolean): AttemptO
 }
 
 /**
- * The forwarding job: one send of one delivery. The delivery row decides whether a send is
+ * The forwarding job: one send of one forward. The forward row decides whether a send is
  * still owed, so a job run twice (a stalled worker, a sweep) sends only while it is pending.
  * While the destination's circuit is open the job is parked without spending an attempt.
  */
-export function toDeliveryProcessor(deps: DeliveryDeps) {
+export function toForwardProcessor(deps: ForwardDeps) {
   const parking = createOutageParking(deps.backoff);
   const send = sendOnce(deps);
-  return async (job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> => {
+  return async (job: Job<ForwardJob>, token?: string): Promise<ForwardOutcome> => {
     try {
       const outcome = await send(job, token);
       parking.answered();
       return outcome;
     } catch (error) {
-      // The delivery's row could not be read or written: wait for Postgres, keep the attempts.
+      // The forward's row could not be read or written: wait for Postgres, keep the attempts.
       await parking.parkIfUnavailable(job, token, error, deps.logger);
       throw error;
     }
   };
 }
 
-function sendOnce(deps: DeliveryDeps) {
-  return async (job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> => {
-    const parsed = deliveryJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid delivery job data');
-    const delivery = await loadDelivery(deps.db, parsed.data.deliveryId);
-    if (delivery === undefined) throw new UnrecoverableError(`delivery ${parsed.data.deliveryId} does not exist`);
-    if (delivery.state === 'delivered') return { kind: 'already', state: delivery.state };
+function sendOnce(deps: ForwardDeps) {
+  return async (job: Job<ForwardJob>, token?: string): Promise<ForwardOutcome> => {
+    const parsed = forwardJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('invalid forward job data');
+    const forward = await loadForward(deps.db, parsed.data.forwardId);
+    if (forward === undefined) throw new UnrecoverableError(`forward ${parsed.data.forwardId} does not exist`);
+    if (forward.state === 'delivered') return { kind: 'already', state: forward.state };
 
     const log = deps.logger.child({
-      source: delivery.source,
-      eventId: delivery.eventId,
-      messageId: delivery.messageId,
-      destination: describeDestination(delivery.destination),
+      source: forward.source,
+      eventId: forward.eventId,
+      messageId: forward.messageId,
+      destination: describeDestination(forward.destination),
     });
-    // BullMQ runs a job whose delivery failed only when someone retried it from the failed set: send again.
-    if (delivery.state === 'failed' && (await reopenFailedDelivery(deps.db, delivery.id))) {
-      log.info('failed delivery retried; sending it again');
+    // BullMQ runs a job whose forward failed only when someone retried it from the failed set: send again.
+    if (forward.state === 'failed' && (await reopenFailedForward(deps.db, forward.id))) {
+      log.info('failed forward retried; sending it again');
     }
-    const destination = findDestination(deps.config, delivery.source, delivery.destination);
+    const destination = findDestination(deps.config, forward.source, forward.destination);
     if (destination === undefined) {
-      await failDelivery(deps.db, delivery.id, 'destination is no longer configured for this source');
-      log.warn('destination no longer configured; delivery failed');
+      await failForward(deps.db, forward.id, 'destination is no longer configured for this source');
+      log.warn('destination no longer configured; forward failed');
       throw new UnrecoverableError('destination is no longer configured for this source');
     }
 
     const gate = await deps.breaker.acquire(destination.url, destination.timeoutMs + PROBE_MARGIN_MS);
     if (!gate.allowed) {
       const waitMs = gate.state === 'half_open' ? Math.min(gate.waitMs, HALF_OPEN_POLL_MS) : gate.waitMs;
-      // Jitter, so that parked deliveries do not all come back in the same millisecond.
+      // Jitter, so that parked forwards do not all come back in the same millisecond.
       await job.moveToDelayed(Date.now() + waitMs + Math.round(Math.random() * 250), token);
       deps.metrics.forwardBreakerWaits.inc();
       throw new DelayedError();
     }
 
-    const attempt = await startDeliveryAttempt(deps.db, delivery.id);
+    const attempt = await startForwardAttempt(deps.db, forward.id);
     if (attempt === undefined) return { kind: 'already', state: 'finished' };
     const body = buildEnvelope({
-      eventId: delivery.eventId,
-      source: delivery.source,
-      eventType: delivery.eventType,
-      entityId: delivery.entityId,
-      status: delivery.entityStatus,
-      transition: delivery.transition,
-      receivedAt: delivery.receivedAt,
-      replay: delivery.replay,
-      payloadText: payloadText(delivery.headers, delivery.rawBody),
+      eventId: forward.eventId,
+      source: forward.source,
+      eventType: forward.eventType,
+      entityId: forward.entityId,
+      status: forward.entityStatus,
+      transition: forward.transition,
+      receivedAt: forward.receivedAt,
+      replay: forward.replay,
+      payloadText: payloadText(forward.headers, forward.rawBody),
     });
-    const result = await sendDelivery({
+    const result = await sendForward({
       url: destination.url,
       secret: destination.secret,
-      messageId: delivery.messageId,
+      messageId: forward.messageId,
       body,
       timeoutMs: destination.timeoutMs,
     });
@@ -145,8 +145,8 @@ function sendOnce(deps: DeliveryDeps) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = attemptOutcome(verdict, lastAttempt);
     const details = describeResult(result);
-    await finishDeliveryAttempt(deps.db, {
-      deliveryId: delivery.id,
+    await finishForwardAttempt(deps.db, {
+      forwardId: forward.id,
       attempt,
       outcome,
       durationMs: result.durationMs,
@@ -160,8 +160,8 @@ function sendOnce(deps: DeliveryDeps) {
       return { kind: 'delivered', attempt };
     }
     const reason = details.error ?? `destination answered ${details.statusCode}`;
-    log.warn({ attempt, outcome, ...details }, outcome === 'retry' ? 'delivery attempt failed; will retry' : 'delivery failed');
+    log.warn({ attempt, outcome, ...details }, outcome === 'retry' ? 'forward attempt failed; will retry' : 'forward failed');
     if (verdict.kind === 'rejected') throw new UnrecoverableError(reason);
-    throw new RetryableDeliveryError(reason, verdict.kind === 'retry' ? verdict.retryAfterMs : undefined);
+    throw new RetryableForwardError(reason, verdict.kind === 'retry' ? verdict.retryAfterMs : undefined);
   };
 }

@@ -1,29 +1,30 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeliveryJob } from './delivery-job.js';
 import { BACKOFF_TYPE, type Retention } from './event-queue.js';
+import type { ForwardJob } from './forward-job.js';
 
-export const DELIVERIES_QUEUE = 'deliveries';
+export const FORWARDS_QUEUE = 'forwards';
 
-export interface DeliveryQueueOptions {
+export interface ForwardQueueOptions {
   readonly prefix?: string;
   readonly completed?: Retention;
   readonly failed?: Retention;
 }
 
-// Completed jobs need not stay long: the delivery's row, not its job, is what stops a second send.
+// Completed forwards stay as long as completed events, for Bull Board; it is the forward's row,
+// not its job, that stops a second send.
 const defaults = {
   prefix: 'hookline',
   completed: { ageSeconds: 3600, count: 100_000 },
   failed: { ageSeconds: 7 * 24 * 3600, count: 50_000 },
-} as const satisfies Required<DeliveryQueueOptions>;
+} as const satisfies Required<ForwardQueueOptions>;
 
-export type DeliveryQueue = Queue<DeliveryJob, unknown, string>;
+export type ForwardQueue = Queue<ForwardJob, unknown, string>;
 
 /** The forwarding queue: one job per (event, destination), retried on its own schedule. */
-export function createDeliveryQueue(connection: Redis, options: DeliveryQueueOptions = {}): DeliveryQueue {
+export function createForwardQueue(connection: Redis, options: ForwardQueueOptions = {}): ForwardQueue {
   const settings = { ...defaults, ...options };
-  return new Queue<DeliveryJob, unknown, string>(DELIVERIES_QUEUE, {
+  return new Queue<ForwardJob, unknown, string>(FORWARDS_QUEUE, {
     connection,
     prefix: settings.prefix,
     defaultJobOptions: {
@@ -34,21 +35,21 @@ export function createDeliveryQueue(connection: Redis, options: DeliveryQueueOpt
   });
 }
 
-export interface DeliveryToEnqueue extends DeliveryJob {
-  /** The message id: the job id, so adding the same delivery twice makes one job. */
+export interface ForwardToEnqueue extends ForwardJob {
+  /** The message id: the job id, so adding the same forward twice makes one job. */
   readonly messageId: string;
-  /** Sends before the delivery fails for good. */
+  /** Sends before the forward fails for good. */
   readonly attempts: number;
 }
 
 /**
- * Adds delivery jobs. BullMQ ignores an add whose job id exists in any state, so this is
+ * Adds forward jobs. BullMQ ignores an add whose job id exists in any state, so this is
  * safe to repeat: after a crash, on a duplicate of the event, and from the sweeper.
  */
-export async function enqueueDeliveries(queue: DeliveryQueue, deliveries: readonly DeliveryToEnqueue[]): Promise<void> {
-  if (deliveries.length === 0) return;
+export async function enqueueForwards(queue: ForwardQueue, forwards: readonly ForwardToEnqueue[]): Promise<void> {
+  if (forwards.length === 0) return;
   await queue.addBulk(
-    deliveries.map(({ messageId, attempts, ...job }) => ({
+    forwards.map(({ messageId, attempts, ...job }) => ({
       name: job.source,
       data: job,
       opts: { jobId: messageId, attempts },

@@ -17,9 +17,9 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 /**
  * POSTs one signed message. A fresh timestamp and signature on every attempt; the same
  * `webhook-id` and body, so a receiver dedupes retries. Redirects are not followed: a
- * signed delivery goes to the configured URL or nowhere.
+ * signed forward goes to the configured URL or nowhere.
  */
-export async function sendDelivery(message: OutgoingMessage): Promise<SendResult & { readonly durationMs: number }> {
+export async function sendForward(message: OutgoingMessage): Promise<SendResult & { readonly durationMs: number }> {
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);

@@ -1,5 +1,5 @@
 import { type ForwardDestination, forwardMessageId, matchEventTypes, type SourceConfig } from '@hookline/core';
-import { createDeliveries, type Transaction } from '@hookline/db';
+import { createForwards, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 import type { EventFacts } from '../handlers/run-handlers.js';
 
@@ -16,16 +16,16 @@ function forwards(destination: ForwardDestination, eventType: string | null): bo
 
 /**
  * Writes one outbox row per destination that takes this event, in the event's transaction:
- * the deliveries exist exactly when the event is processed. Sending happens after commit.
+ * the forwards exist exactly when the event is processed. Sending happens after commit.
  */
-export async function planDeliveries(
+export async function planForwards(
   tx: Transaction,
   source: SourceConfig,
   event: EventJob,
   stored: { readonly id: number; readonly facts: EventFacts; readonly replayKey?: string },
 ): Promise<void> {
   const destinations = source.forward.filter((destination) => forwards(destination, event.eventType));
-  await createDeliveries(
+  await createForwards(
     tx,
     destinations.map((destination) => ({
       webhookEventId: stored.id,

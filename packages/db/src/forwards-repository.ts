@@ -1,9 +1,9 @@
 import type { TransitionOutcome } from '@hookline/core';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { type ForwardAttemptRow, type ForwardDeliveryRow, forwardAttempts, forwardDeliveries, webhookEvents } from './schema.js';
+import { type ForwardAttemptRow, type ForwardRow, forwardAttempts, forwardDeliveries, webhookEvents } from './schema.js';
 
-export interface NewDelivery {
+export interface NewForward {
   readonly webhookEventId: number;
   readonly messageId: string;
   readonly destination: string;
@@ -13,22 +13,22 @@ export interface NewDelivery {
 }
 
 /**
- * Writes deliveries into the outbox, in the caller's transaction. A message id already
- * there (a replay job that is itself retried) is left alone: one message, one delivery.
+ * Writes forwards into the outbox, in the caller's transaction. A message id already
+ * there (a replay job that is itself retried) is left alone: one message, one forward.
  */
-export async function createDeliveries(tx: Executor, deliveries: readonly NewDelivery[]): Promise<void> {
-  if (deliveries.length === 0) return;
+export async function createForwards(tx: Executor, forwards: readonly NewForward[]): Promise<void> {
+  if (forwards.length === 0) return;
   await tx
     .insert(forwardDeliveries)
-    .values([...deliveries])
+    .values([...forwards])
     .onConflictDoNothing({ target: forwardDeliveries.messageId });
 }
 
-/** Joins a delivery to the event it forwards. */
+/** Joins a forward to the event it forwards. */
 const itsEvent = eq(webhookEvents.id, forwardDeliveries.webhookEventId);
 
-/** A delivery still to be made, as its job names it. */
-export interface PendingDelivery {
+/** A forward still to be made, as its job names it. */
+export interface PendingForward {
   readonly id: number;
   readonly messageId: string;
   readonly destination: string;
@@ -44,11 +44,11 @@ const pendingColumns = {
   eventId: webhookEvents.eventId,
 };
 
-/** The pending deliveries of one event. */
-export async function listPendingDeliveries(
+/** The pending forwards of one event. */
+export async function listPendingForwards(
   db: Executor,
   event: { readonly source: string; readonly eventId: string },
-): Promise<PendingDelivery[]> {
+): Promise<PendingForward[]> {
   return db
     .select(pendingColumns)
     .from(forwardDeliveries)
@@ -62,8 +62,8 @@ export async function listPendingDeliveries(
     );
 }
 
-/** Pending deliveries written more than `olderThanMs` ago, oldest first: what the sweeper re-enqueues. */
-export async function listStalePendingDeliveries(db: Executor, olderThanMs: number, limit: number): Promise<PendingDelivery[]> {
+/** Pending forwards written more than `olderThanMs` ago, oldest first: what the sweeper re-enqueues. */
+export async function listStalePendingForwards(db: Executor, olderThanMs: number, limit: number): Promise<PendingForward[]> {
   return db
     .select(pendingColumns)
     .from(forwardDeliveries)
@@ -78,8 +78,8 @@ export async function listStalePendingDeliveries(db: Executor, olderThanMs: numb
     .limit(limit);
 }
 
-/** Everything a send needs: the delivery and the event it forwards. */
-export interface DeliveryToSend {
+/** Everything a send needs: the forward and the event it forwards. */
+export interface ForwardToSend {
   readonly id: number;
   readonly messageId: string;
   readonly destination: string;
@@ -97,7 +97,7 @@ export interface DeliveryToSend {
   readonly headers: Record<string, string>;
 }
 
-export async function loadDelivery(db: Executor, id: number): Promise<DeliveryToSend | undefined> {
+export async function loadForward(db: Executor, id: number): Promise<ForwardToSend | undefined> {
   const [row] = await db
     .select({
       id: forwardDeliveries.id,
@@ -124,13 +124,13 @@ export async function loadDelivery(db: Executor, id: number): Promise<DeliveryTo
 /**
  * Counts a send as started and records it, before the request goes out, so a crash
  * mid-request still leaves a trace. Returns the attempt number, or undefined when the
- * delivery is no longer pending (another run finished it).
+ * forward is no longer pending (another run finished it).
  */
-export async function startDeliveryAttempt(db: Executor, deliveryId: number): Promise<number | undefined> {
+export async function startForwardAttempt(db: Executor, forwardId: number): Promise<number | undefined> {
   const rows = await db.execute<{ attempt: number }>(sql`
     with started as (
       update ${forwardDeliveries} set attempts = attempts + 1
-      where id = ${deliveryId} and state = 'pending'
+      where id = ${forwardId} and state = 'pending'
       returning id, destination, attempts
     )
     insert into ${forwardAttempts} (delivery_id, destination, attempt)
@@ -139,11 +139,11 @@ export async function startDeliveryAttempt(db: Executor, deliveryId: number): Pr
   return rows[0]?.attempt;
 }
 
-/** How an attempt ended: `retry` leaves the delivery pending, the others finish it. */
+/** How an attempt ended: `retry` leaves the forward pending, the others finish it. */
 export type AttemptOutcome = 'delivered' | 'retry' | 'rejected' | 'failed';
 
 export interface FinishedAttempt {
-  readonly deliveryId: number;
+  readonly forwardId: number;
   readonly attempt: number;
   readonly outcome: AttemptOutcome;
   readonly statusCode?: number;
@@ -151,8 +151,8 @@ export interface FinishedAttempt {
   readonly durationMs: number;
 }
 
-/** Records an attempt's result and moves its delivery on, in one statement. */
-export async function finishDeliveryAttempt(db: Executor, result: FinishedAttempt): Promise<void> {
+/** Records an attempt's result and moves its forward on, in one statement. */
+export async function finishForwardAttempt(db: Executor, result: FinishedAttempt): Promise<void> {
   const state = result.outcome === 'delivered' ? 'delivered' : result.outcome === 'retry' ? 'pending' : 'failed';
   const statusCode = result.statusCode ?? null;
   const error = result.error ?? null;
@@ -160,61 +160,61 @@ export async function finishDeliveryAttempt(db: Executor, result: FinishedAttemp
     with attempt as (
       update ${forwardAttempts}
       set outcome = ${result.outcome}, status_code = ${statusCode}, error = ${error}, duration_ms = ${result.durationMs}
-      where delivery_id = ${result.deliveryId} and attempt = ${result.attempt}
+      where delivery_id = ${result.forwardId} and attempt = ${result.attempt}
     )
     update ${forwardDeliveries}
     set state = ${state}, last_status_code = ${statusCode}, last_error = ${error},
         finished_at = case when ${state} = 'pending' then null else now() end
-    where id = ${result.deliveryId} and state = 'pending'`);
+    where id = ${result.forwardId} and state = 'pending'`);
 }
 
 /**
- * Makes a failed delivery pending again, for a send an operator asked for by retrying its
+ * Makes a failed forward pending again, for a send an operator asked for by retrying its
  * job. Returns false when it was not failed (already reopened, or delivered).
  */
-export async function reopenFailedDelivery(db: Executor, deliveryId: number): Promise<boolean> {
+export async function reopenFailedForward(db: Executor, forwardId: number): Promise<boolean> {
   const rows = await db
     .update(forwardDeliveries)
     .set({ state: 'pending', finishedAt: null })
-    .where(and(eq(forwardDeliveries.id, deliveryId), eq(forwardDeliveries.state, 'failed')))
+    .where(and(eq(forwardDeliveries.id, forwardId), eq(forwardDeliveries.state, 'failed')))
     .returning({ id: forwardDeliveries.id });
   return rows.length > 0;
 }
 
-/** Fails a pending delivery without sending it (its destination is no longer configured). */
-export async function failDelivery(db: Executor, deliveryId: number, error: string): Promise<void> {
+/** Fails a pending forward without sending it (its destination is no longer configured). */
+export async function failForward(db: Executor, forwardId: number, error: string): Promise<void> {
   await db
     .update(forwardDeliveries)
     .set({ state: 'failed', lastError: error, finishedAt: sql`now()` })
-    .where(and(eq(forwardDeliveries.id, deliveryId), eq(forwardDeliveries.state, 'pending')));
+    .where(and(eq(forwardDeliveries.id, forwardId), eq(forwardDeliveries.state, 'pending')));
 }
 
-export type DeliveryWithAttempts = ForwardDeliveryRow & { readonly attemptLog: ForwardAttemptRow[] };
+export type ForwardWithAttempts = ForwardRow & { readonly attemptLog: ForwardAttemptRow[] };
 
-/** An event's deliveries with every attempt, oldest first: what the events API shows. */
-export async function listDeliveries(
+/** An event's forwards with every attempt, oldest first: what the events API shows. */
+export async function listForwards(
   db: Executor,
   event: { readonly source: string; readonly eventId: string },
-): Promise<DeliveryWithAttempts[]> {
-  const deliveries = await db
-    .select({ delivery: forwardDeliveries })
+): Promise<ForwardWithAttempts[]> {
+  const forwards = await db
+    .select({ forward: forwardDeliveries })
     .from(forwardDeliveries)
     .innerJoin(webhookEvents, itsEvent)
     .where(and(eq(webhookEvents.source, event.source), eq(webhookEvents.eventId, event.eventId)))
     .orderBy(asc(forwardDeliveries.id));
-  if (deliveries.length === 0) return [];
+  if (forwards.length === 0) return [];
   const attempts = await db
     .select()
     .from(forwardAttempts)
     .where(
       inArray(
-        forwardAttempts.deliveryId,
-        deliveries.map(({ delivery }) => delivery.id),
+        forwardAttempts.forwardId,
+        forwards.map(({ forward }) => forward.id),
       ),
     )
-    .orderBy(asc(forwardAttempts.deliveryId), asc(forwardAttempts.attempt));
-  return deliveries.map(({ delivery }) => ({
-    ...delivery,
-    attemptLog: attempts.filter((attempt) => attempt.deliveryId === delivery.id),
+    .orderBy(asc(forwardAttempts.forwardId), asc(forwardAttempts.attempt));
+  return forwards.map(({ forward }) => ({
+    ...forward,
+    attemptLog: attempts.filter((attempt) => attempt.forwardId === forward.id),
   }));
 }

@@ -1,22 +1,22 @@
 import { forwardRetryDelayMs } from '@hookline/core';
-import { BACKOFF_TYPE, DELIVERIES_QUEUE, type DeliveryJob } from '@hookline/queue';
+import { BACKOFF_TYPE, FORWARDS_QUEUE, type ForwardJob } from '@hookline/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logFinalFailures } from '../final-failures.js';
-import { type DeliveryDeps, type DeliveryOutcome, RetryableDeliveryError, toDeliveryProcessor } from './delivery-processor.js';
+import { type ForwardDeps, type ForwardOutcome, RetryableForwardError, toForwardProcessor } from './forward-processor.js';
 
-export interface DeliveryWorkerDeps extends DeliveryDeps {
+export interface ForwardWorkerDeps extends ForwardDeps {
   readonly connection: Redis;
   readonly prefix: string;
   readonly concurrency: number;
   readonly lockDurationMs?: number;
 }
 
-export type DeliveryWorker = Worker<DeliveryJob, DeliveryOutcome>;
+export type ForwardWorker = Worker<ForwardJob, ForwardOutcome>;
 
 /** The forwarding worker, already running. Each send is retried on its own schedule, honouring `Retry-After`. */
-export function buildDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
-  const worker = new Worker<DeliveryJob, DeliveryOutcome>(DELIVERIES_QUEUE, toDeliveryProcessor(deps), {
+export function buildForwardWorker(deps: ForwardWorkerDeps): ForwardWorker {
+  const worker = new Worker<ForwardJob, ForwardOutcome>(FORWARDS_QUEUE, toForwardProcessor(deps), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
@@ -25,12 +25,12 @@ export function buildDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     settings: {
       backoffStrategy: (attemptsMade, type, err) => {
         if (type !== BACKOFF_TYPE) throw new Error(`unknown backoff type ${type}`);
-        const retryAfterMs = err instanceof RetryableDeliveryError ? err.retryAfterMs : undefined;
+        const retryAfterMs = err instanceof RetryableForwardError ? err.retryAfterMs : undefined;
         return forwardRetryDelayMs(attemptsMade, deps.backoff, retryAfterMs);
       },
     },
   });
-  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'delivery worker error'));
-  logFinalFailures(worker, deps.logger, 'delivery');
+  worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'forward worker error'));
+  logFinalFailures(worker, deps.logger, 'forward');
   return worker;
 }
