@@ -1,13 +1,20 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { createForwardQueue, createQueueDepthReader } from '@hookline/queue';
-import { answersWithin, closeIdleConnectionsWhileClosing, healthRoutes, type Logger } from '@hookline/runtime';
+import {
+  answersWithin,
+  clientErrorHandler,
+  closeIdleConnectionsWhileClosing,
+  frameworkErrors,
+  healthRoutes,
+  installErrorContract,
+  type Logger,
+} from '@hookline/runtime';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installAuth } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
-import { installErrorHandlers } from './error-handler.js';
 import { type AdminMetrics, createAdminMetrics } from './metrics.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
@@ -33,11 +40,13 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
     // Operator actions are logged by their routes, with who did them.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(deps.logger),
+    frameworkErrors: frameworkErrors(),
   });
   closeIdleConnectionsWhileClosing(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandlers(app);
+  installErrorContract(app);
   installAuth(app, createTokenMatcher([{ name: DEFAULT_TOKEN_NAME, token: deps.adminToken }, ...(deps.namedTokens ?? [])]));
 
   const metrics = deps.metrics ?? createAdminMetrics(createQueueDepthReader(deps.queue, deps.connection));

@@ -1,3 +1,4 @@
+import { sendError } from '@hookline/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -38,15 +39,12 @@ export function installAuth(app: FastifyInstance, identify: (token: string) => s
     if (operator === undefined) {
       // The challenge makes a browser ask for credentials: any user name, the token as password.
       // Answered here rather than thrown: Bull Board's routes have an error handler of their own.
-      return reply
-        .status(401)
-        .header('www-authenticate', 'Basic realm="Hookline admin", charset="UTF-8"')
-        .send({
-          error: {
-            code: 'unauthorized',
-            message: 'a valid admin token is required (Bearer, or Basic with the token as password)',
-          },
-        });
+      reply.header('www-authenticate', 'Basic realm="Hookline admin", charset="UTF-8"');
+      return sendError(reply, {
+        statusCode: 401,
+        code: 'unauthorized',
+        message: 'a valid admin token is required (Bearer, or Basic with the token as password)',
+      });
     }
     request.operator = operator;
   });

@@ -1,10 +1,16 @@
 import type { SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
-import { closeIdleConnectionsWhileClosing, healthRoutes, metricsRoute } from '@hookline/runtime';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
-import { clientErrorHandler } from './client-error-handler.js';
-import { answerFrameworkError, installErrorHandlers } from './error-handler.js';
+import {
+  clientErrorHandler,
+  closeIdleConnectionsWhileClosing,
+  type ErrorContractOptions,
+  frameworkErrors,
+  healthRoutes,
+  installErrorContract,
+  metricsRoute,
+} from '@hookline/runtime';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -19,6 +25,20 @@ export interface IngesterDeps {
   readonly now?: () => number;
   readonly metrics?: IngesterMetrics;
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the delivery came to (accepted, duplicate, or an error code): the metrics label. */
+    outcome: string;
+  }
+}
+
+/** Every error answered is counted under its code. */
+const recordOutcome: ErrorContractOptions = {
+  onError: (request, code) => {
+    request.outcome = code;
+  },
+};
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -42,11 +62,11 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     requestTimeout,
     http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     clientErrorHandler: clientErrorHandler(deps.logger),
-    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply as FastifyReply),
+    frameworkErrors: frameworkErrors(recordOutcome),
   });
   const metrics = deps.metrics ?? createIngesterMetrics();
   app.decorateRequest('outcome', '');
-  installErrorHandlers(app);
+  installErrorContract(app, recordOutcome);
   closeIdleConnectionsWhileClosing(app);
   await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
   await app.register(metricsRoute, { registry: metrics.registry });

@@ -11,6 +11,7 @@ export {
 } from './config/sources-config.js';
 export { type ParseStatusRulesResult, parseStatusRules } from './config/status-rules.js';
 export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
+
 export {
   type AttemptVerdict,
   forwardRetryDelayMs,
@@ -21,6 +22,7 @@ export {
 export { buildEnvelope, type EnvelopeInput } from './forward/envelope.js';
 export { forwardMessageId } from './forward/message-id.js';
 export { type Headers, headerValue } from './headers.js';
+export { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
 export { type ParsedBody, parseBody, payloadText } from './ingest/parse-body.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';

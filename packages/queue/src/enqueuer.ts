@@ -1,14 +1,22 @@
-import { type IncomingEvent, toJobId } from '@hookline/core';
+import { HttpError, type IncomingEvent, RETRY_AFTER_SECONDS, toJobId } from '@hookline/core';
 import type { Redis, Result } from 'ioredis';
 import type { EventQueue } from './event-queue.js';
 
 export type EnqueueOutcome = 'accepted' | 'duplicate';
 
-/** Redis could not durably take the event: the sender must retry. */
-export class QueueUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
+/**
+ * Redis could not durably take the event: the sender must retry. Answered 503 with the
+ * contract's fixed message; what went wrong stays in `detail`, for the log.
+ */
+export class QueueUnavailableError extends HttpError {
+  constructor(
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(503, 'queue_unavailable', 'the queue is unavailable; retry later', {
+      ...options,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
   }
 }
 

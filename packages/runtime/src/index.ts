@@ -3,8 +3,16 @@ export { ConfigError } from './config-error.js';
 export { counterSamples } from './counter-samples.js';
 export { type DurabilityFinding, type DurabilityPolicyOptions, durabilityPolicy } from './durability-policy.js';
 export { commonEnv, parseEnv } from './env.js';
+export {
+  type ContractError,
+  clientErrorHandler,
+  type ErrorContractOptions,
+  errorBody,
+  frameworkErrors,
+  installErrorContract,
+  sendError,
+} from './error-contract.js';
 export { answersWithin, type HealthRoutesOptions, healthRoutes } from './health-routes.js';
-export { HttpError } from './http-error.js';
 export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { loadStatusRules } from './load-status-rules.js';

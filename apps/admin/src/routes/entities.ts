@@ -1,6 +1,5 @@
-import { rankStatus } from '@hookline/core';
+import { HttpError, rankStatus } from '@hookline/core';
 import { findEntity, overrideEntityStatus } from '@hookline/db';
-import { HttpError } from '@hookline/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminServices } from '../services.js';

@@ -1,4 +1,4 @@
-import { type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
+import { HttpError, type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
 import {
   type ForwardWithAttempts,
   findEvent,
@@ -10,7 +10,6 @@ import {
   type WebhookEventRow,
 } from '@hookline/db';
 import { enqueueReplay, QueueUnavailableError, replayJobId } from '@hookline/queue';
-import { HttpError } from '@hookline/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminServices } from '../services.js';

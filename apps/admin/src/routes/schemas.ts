@@ -1,6 +1,5 @@
-import { transitionOutcomes } from '@hookline/core';
+import { HttpError, transitionOutcomes } from '@hookline/core';
 import type { EventSummary } from '@hookline/db';
-import { HttpError } from '@hookline/runtime';
 import { z } from 'zod';
 
 export const errorBody = z

@@ -1,7 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
-import { prepareEvent, type SourcesConfig } from '@hookline/core';
+import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
-import { HttpError } from '@hookline/runtime';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { IngesterMetrics } from '../metrics.js';
 import { SourceWindowStore } from '../rate-limit-store.js';
