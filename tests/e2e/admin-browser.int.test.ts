@@ -32,7 +32,7 @@ beforeAll(async () => {
   // A worker whose config lacks the source fails the job with a clear reason, as after a bad deploy.
   const other = parseSourcesConfig('sources:\n  - {name: other, provider: hmac-sha256, secrets: [X]}\n', { X: 'x' });
   if (!other.ok) throw new Error(other.problems.join());
-  const misconfigured = pipeline.startWorker({ config: other.config });
+  const misconfigured = await pipeline.startWorker({ config: other.config });
   await pipeline.ingester.inject(signedDelivery('evt-board', jobBody('job-board', 'running')));
   await waitFor('the job to fail', async () => {
     const job = await pipeline.queue.getJob('jobs/evt-board');
@@ -90,7 +90,7 @@ describe('Bull Board in a browser', () => {
     await context.close();
 
     // With a correctly configured worker, the retried job now stores its event.
-    pipeline.startWorker();
+    await pipeline.startWorker();
     const row = await waitFor('the event to be stored', async () => {
       const [stored] = await pipeline.database.client.db
         .select()

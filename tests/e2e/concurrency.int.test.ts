@@ -94,7 +94,7 @@ describe('concurrent, shuffled, duplicated status events', () => {
   it('leave every entity at its highest-ranked status with a worker of concurrency 20', async () => {
     const { deliveries, expected, uniqueEvents } = plan(7);
     await deliverAll(deliveries);
-    pipeline.startWorker({ concurrency: 20 });
+    await pipeline.startWorker({ concurrency: 20 });
     await expectConverged(expected, uniqueEvents);
   });
 

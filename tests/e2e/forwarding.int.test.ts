@@ -60,7 +60,7 @@ const ok: Reply = { status: 200 };
 describe('forwarding a stored event', () => {
   it('POSTs the envelope signed so that the standardwebhooks package verifies it', async () => {
     const downstream = await receive(() => ok);
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url('/hooks') }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url('/hooks') }) });
     await send('evt-signed', 'running', 'job-signed');
 
     const delivery = await finished('evt-signed');
@@ -91,7 +91,7 @@ describe('forwarding a stored event', () => {
 
   it("forwards a form-encoded event with its fields as the envelope's JSON payload", async () => {
     const downstream = await receive(() => ok);
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     const fields = { type: 'job.updated', job: { id: 'job-form', status: 'running' } };
     const body = `payload=${encodeURIComponent(JSON.stringify(fields))}`;
     const delivery = signedDelivery('evt-form', body);
@@ -107,7 +107,7 @@ describe('forwarding a stored event', () => {
 
   it('retries 503, 503 and delivers once on attempt 3, with one webhook-id', async () => {
     const downstream = await receive((index) => (index < 2 ? { status: 503 } : ok));
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-503');
 
     const delivery = await finished('evt-503');
@@ -127,7 +127,7 @@ describe('forwarding a stored event', () => {
 
   it('fails a 400 at once, without retries', async () => {
     const downstream = await receive(() => ({ status: 400 }));
-    const worker = pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    const worker = await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-400');
 
     const delivery = await finished('evt-400');
@@ -144,7 +144,7 @@ describe('forwarding a stored event', () => {
 
   it('shows each delivery with its attempts in the events API, and the deliveries queue on Bull Board', async () => {
     const downstream = await receive((index) => (index === 0 ? { status: 503 } : { status: 400 }));
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url('/a') }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url('/a') }) });
     await send('evt-admin');
     const delivery = await finished('evt-admin');
     const admin = await startAdmin(pipeline);
@@ -176,7 +176,7 @@ describe('forwarding a stored event', () => {
 
   it('sends a failed delivery again when an operator retries its job', async () => {
     const downstream = await receive((index) => (index === 0 ? { status: 404 } : ok));
-    const worker = pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    const worker = await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-fixed');
     const failed = await finished('evt-fixed');
     expect(failed.state).toBe('failed');
@@ -199,7 +199,7 @@ describe('forwarding a stored event', () => {
 
   it('waits at least as long as Retry-After asks before the next attempt', async () => {
     const downstream = await receive((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '2' } } : ok));
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-429');
 
     const delivery = await finished('evt-429');
@@ -210,7 +210,7 @@ describe('forwarding a stored event', () => {
 
   it('retries a request that times out', async () => {
     const downstream = await receive((index) => (index === 0 ? 'hang' : ok));
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url(), timeoutMs: 300 }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url(), timeoutMs: 300 }) });
     await send('evt-timeout');
 
     const delivery = await finished('evt-timeout');
@@ -224,7 +224,7 @@ describe('forwarding a stored event', () => {
     const downstream = await receive(() => ok);
     const url = downstream.url();
     await downstream.stop();
-    pipeline.startWorker({
+    await pipeline.startWorker({
       config: forwardingConfig({ url, attempts: 30, breaker: { failures: 3, cooldownMs: 2000 } }),
     });
     const ids = Array.from({ length: 10 }, (_, i) => `evt-down-${i}`);
@@ -249,7 +249,7 @@ describe('the per-destination circuit breaker', () => {
     const cooldownMs = 1500;
     // Three failures open it; the first probe fails too and re-opens it; everything after succeeds.
     const downstream = await receive((index) => (index < 4 ? { status: 503 } : ok));
-    const worker = pipeline.startWorker({
+    const worker = await pipeline.startWorker({
       config: forwardingConfig({ url: downstream.url(), attempts: 6, breaker: { failures: 3, cooldownMs } }),
     });
     const breakerKey = worker.forwarder.breaker.keyFor(downstream.url());
@@ -276,7 +276,7 @@ describe('the per-destination circuit breaker', () => {
 describe('exactly-once enqueue', () => {
   it('re-enqueues a pending delivery whose job was lost, through the sweeper', async () => {
     const downstream = await receive(() => ok);
-    const worker = pipeline.startWorker({
+    const worker = await pipeline.startWorker({
       config: forwardingConfig({ url: downstream.url() }),
       sweep: { intervalMs: 200, olderThanMs: 500 },
     });
@@ -295,7 +295,7 @@ describe('exactly-once enqueue', () => {
 
   it('forwards an operator replay again as a new message marked replay', async () => {
     const downstream = await receive(() => ok);
-    pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
+    await pipeline.startWorker({ config: forwardingConfig({ url: downstream.url() }) });
     await send('evt-replayed', 'running', 'job-replayed');
     await finished('evt-replayed');
     // What an operator's replay enqueues: the stored event again, flagged, under a job id of its own.

@@ -58,7 +58,7 @@ async function processed(eventId: string) {
 
 describe('a transactional handler, end to end', () => {
   it('has its effect once when 20 copies of an event are delivered at once', async () => {
-    startWith(writing());
+    await startWith(writing());
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => pipeline.ingester.inject(signedDelivery('evt-dup', jobBody('job-dup', 'queued')))),
     );
@@ -68,7 +68,7 @@ describe('a transactional handler, end to end', () => {
   });
 
   it('failing twice then succeeding has one effect, and the event row shows 3 attempts', async () => {
-    startWith(
+    await startWith(
       writing((attempt) => {
         if (attempt < 3) throw new Error(`upstream not ready (attempt ${attempt})`);
       }),
@@ -80,7 +80,7 @@ describe('a transactional handler, end to end', () => {
   });
 
   it('always failing ends in the failed set with no effect, and once fixed and retried runs once', async () => {
-    const broken = startWith(
+    const broken = await startWith(
       writing(() => {
         throw new Error('bug in handler');
       }),
@@ -100,14 +100,14 @@ describe('a transactional handler, end to end', () => {
 
     // The operator deploys the fix (the test swaps the module) and retries the failed job.
     await broken.close();
-    startWith(writing());
+    await startWith(writing());
     await job.retry();
     expect(await processed('evt-broken')).toMatchObject({ attempts: 4, lastError: null });
     expect(await effects('evt-broken')).toHaveLength(1);
   });
 
   it('throwing PermanentError fails at once, without retries', async () => {
-    startWith(
+    await startWith(
       writing(() => {
         throw new PermanentError('unknown account');
       }),
@@ -121,7 +121,7 @@ describe('a transactional handler, end to end', () => {
   });
 
   it('writing and then throwing has its write rolled back', async () => {
-    startWith(
+    await startWith(
       writing((attempt) => {
         if (attempt === 1) throw new Error('after the write');
       }),

@@ -4,27 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
-import type { Database } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
-import { buildApp } from '@hookline/ingester';
-import {
-  createEnqueuer,
-  createEventQueue,
-  createProducerConnection,
-  createWorkerConnection,
-  type EventQueue,
-} from '@hookline/queue';
+import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/ingester';
+import type { EventQueue } from '@hookline/queue';
 import { freePort, removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
+import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
 import {
-  buildWorker,
-  createWorkerMetrics,
-  type EventWorker,
-  type Forwarder,
+  createWorkerRole,
   type HandlerRegistry,
   noHandlers,
   type SweeperOptions,
-  startForwarder,
+  type WorkerRole,
+  workerEnv,
 } from '@hookline/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -100,90 +91,80 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 export interface WorkerOptions {
   readonly concurrency?: number;
-  /** The database the worker writes to; the pipeline's own unless a test routes it elsewhere. */
-  readonly db?: Database;
+  /** The database the worker writes to; the pipeline's own unless a test routes it elsewhere (a proxy). */
+  readonly databaseUrl?: string;
   readonly config?: SourcesConfig;
   readonly handlers?: HandlerRegistry;
   readonly sweep?: SweeperOptions;
-}
-
-/** An in-process worker: the events worker and the forwarder beside it, as main runs them. */
-export interface RunningWorker {
-  readonly events: EventWorker;
-  readonly forwarder: Forwarder;
-  close(): Promise<void>;
+  /** Silent unless a test reads what the worker logs. */
+  readonly logger?: Logger;
 }
 
 export interface Pipeline {
   readonly database: TestDatabase;
   readonly prefix: string;
   readonly ingester: FastifyInstance;
+  readonly ingesterRole: IngesterRole;
   readonly queue: EventQueue;
   readonly producer: Redis;
-  startWorker(options?: WorkerOptions): RunningWorker;
+  /** A worker role as `main.ts` creates it, started, on the pipeline's database and prefix. */
+  startWorker(options?: WorkerOptions): Promise<WorkerRole>;
   close(): Promise<void>;
 }
 
+/** Settings the tests' roles share: the pipeline's Redis and prefix, 3 quick attempts, quiet logs. */
+export function roleEnv(prefix: string): Record<string, string> {
+  return {
+    REDIS_URL: testRedisUrl(),
+    HOOKLINE_QUEUE_PREFIX: prefix,
+    HOOKLINE_JOB_ATTEMPTS: '3',
+    HOOKLINE_RETRY_BASE_MS: '20',
+    HOOKLINE_RETRY_CAP_MS: '100',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  };
+}
+
 /**
- * A real ingester (inject) and in-process workers on a private database and queue prefix,
- * serving the test sources or the `config` given (the examples pass their own).
+ * A real ingester role (inject) and worker roles on a private database and queue prefix,
+ * serving the test sources or the `config` given (the examples pass their own): the same
+ * composition roots `main.ts` runs, with the test's settings.
  */
 export async function createPipeline(options: { config?: SourcesConfig } = {}): Promise<Pipeline> {
   const config = options.config ?? sourcesConfig();
   const database = await createTestDatabase();
   const prefix = testPrefix();
-  const producer = createProducerConnection(testRedisUrl());
-  const queue = createEventQueue(producer, { prefix, attempts: 3 });
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const ingester = await buildApp({ config, enqueuer: createEnqueuer(queue, producer), logger });
-  const workers: RunningWorker[] = [];
+  const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv(prefix)), { config, logger });
+  const workers: WorkerRole[] = [];
   return {
     database,
     prefix,
-    ingester,
-    queue,
-    producer,
-    startWorker(options = {}) {
-      const connection = createWorkerConnection(testRedisUrl());
-      const shared = {
-        db: options.db ?? database.client.db,
-        metrics: createWorkerMetrics(),
-        config: options.config ?? config,
-        logger,
-        connection,
-        prefix,
-        backoff: { baseMs: 20, capMs: 100 },
-      };
-      const forwarder = startForwarder({ ...shared, concurrency: 10, ...(options.sweep && { sweep: options.sweep }) });
-      const events = buildWorker({
-        ...shared,
-        handlers: options.handlers ?? noHandlers,
-        forwards: forwarder.enqueuer,
-        concurrency: options.concurrency ?? 20,
+    ingester: ingester.app,
+    ingesterRole: ingester,
+    queue: ingester.queue,
+    producer: ingester.connection,
+    async startWorker(options = {}) {
+      const env = parseEnv(workerEnv, {
+        ...roleEnv(prefix),
+        DATABASE_URL: options.databaseUrl ?? database.url,
+        WORKER_CONCURRENCY: String(options.concurrency ?? 20),
+        FORWARD_CONCURRENCY: '10',
       });
-      let closing: Promise<void> | undefined;
-      const running = {
-        events,
-        forwarder,
-        // Once only: a test may stop a worker early, and the pipeline closes every worker at the end.
-        close() {
-          closing ??= (async () => {
-            await events.close();
-            await forwarder.close();
-            await connection.quit();
-          })();
-          return closing;
-        },
-      };
-      workers.push(running);
-      return running;
+      const worker = await createWorkerRole(env, {
+        config: options.config ?? config,
+        logger: options.logger ?? logger,
+        handlers: options.handlers ?? noHandlers,
+        ...(options.sweep && { sweep: options.sweep }),
+      });
+      workers.push(worker);
+      await worker.start({ abort: (reason: Error) => logger.error({ reason: reason.message }, 'worker asked to stop') });
+      return worker;
     },
     async close() {
       for (const worker of workers) await worker.close();
+      await removePrefix(ingester.connection, prefix);
       await ingester.close();
-      await queue.close();
-      await removePrefix(producer, prefix);
-      await producer.quit();
       await database.drop();
     },
   };

@@ -10,7 +10,7 @@ let admin: Admin;
 
 beforeAll(async () => {
   pipeline = await createPipeline();
-  pipeline.startWorker();
+  await pipeline.startWorker();
   admin = await startAdmin(pipeline);
 });
 
@@ -112,7 +112,7 @@ describe('POST /api/failed/retry', () => {
       const other = parseSourcesConfig('sources:\n  - {name: other, provider: hmac-sha256, secrets: [X]}\n', { X: 'x' });
       if (!other.ok) throw new Error(other.problems.join());
       const failAll = async () => {
-        const misconfigured = isolated.startWorker({ config: other.config });
+        const misconfigured = await isolated.startWorker({ config: other.config });
         await waitFor('both jobs failed', async () =>
           (await isolated.queue.getJobCounts('failed')).failed === 2 ? true : undefined,
         );
@@ -129,7 +129,7 @@ describe('POST /api/failed/retry', () => {
       // A retried job keeps its attempt count: failing again, it fails at once, without backoff.
       await failAll();
       expect((await call('/api/failed/retry')).json()).toEqual({ retried: 2 });
-      isolated.startWorker();
+      await isolated.startWorker();
       await waitFor('both events stored', async () => {
         const rows = await isolated.database.client.db.select().from(webhookEvents);
         return rows.filter((row) => row.processedAt !== null).length === 2 ? rows : undefined;

@@ -8,7 +8,7 @@ let pipeline: Pipeline;
 
 beforeAll(async () => {
   pipeline = await createPipeline();
-  pipeline.startWorker();
+  await pipeline.startWorker();
 });
 
 afterAll(async () => {
@@ -119,7 +119,7 @@ describe('failures', () => {
     const isolated = await createPipeline();
     try {
       // A worker whose config lacks the source: every attempt fails with a retryable error.
-      isolated.startWorker({ config: other.config });
+      await isolated.startWorker({ config: other.config });
       await isolated.ingester.inject(signedDelivery('evt-retry', jobBody('job-retry', 'queued')));
       const failed = await waitFor('job failed after its attempts', async () => {
         const job = await isolated.queue.getJob('jobs/evt-retry');

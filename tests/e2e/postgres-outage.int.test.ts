@@ -1,13 +1,7 @@
 import { parseSourcesConfig } from '@hookline/core';
-import { createDatabase, type DatabaseClient, listForwards, webhookEvents } from '@hookline/db';
+import { listForwards, webhookEvents } from '@hookline/db';
 import { testServerUrl } from '@hookline/db/testing';
-import { createWorkerConnection } from '@hookline/queue';
-import { testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
-import { buildHealthServer, createWorkerMetrics } from '@hookline/worker';
 import { count } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, jobBody, type Pipeline, SOURCES_YAML, signedDelivery, sourceEnv, waitFor } from './harness.js';
 import { startReceiver } from './receiver.js';
@@ -17,26 +11,18 @@ const EVENTS = 30;
 
 let pipeline: Pipeline;
 let proxy: TcpProxy;
-let client: DatabaseClient;
-let connection: Redis;
-let health: FastifyInstance;
+let viaProxy: string;
 
 beforeAll(async () => {
   pipeline = await createPipeline();
   const server = testServerUrl();
   proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-  const viaProxy = new URL(pipeline.database.url);
-  viaProxy.port = String(proxy.port);
-  client = createDatabase(viaProxy.toString(), { maxConnections: 10 });
-  connection = createWorkerConnection(testRedisUrl());
-  const logger = createLogger({ name: 'e2e', level: 'silent' });
-  health = await buildHealthServer({ db: client.db, connection, logger, registry: createWorkerMetrics().registry });
+  const url = new URL(pipeline.database.url);
+  url.port = String(proxy.port);
+  viaProxy = url.toString();
 });
 
 afterAll(async () => {
-  await health.close();
-  await connection.quit();
-  await client.close();
   await proxy.down();
   await pipeline.close();
 });
@@ -46,12 +32,12 @@ describe('Postgres unreachable under load', () => {
     await proxy.down();
     // The pipeline's queue allows 3 attempts with 20–100 ms between them: an outage of
     // seconds would fail every job if waiting for Postgres used attempts up.
-    const worker = pipeline.startWorker({ db: client.db });
+    const worker = await pipeline.startWorker({ databaseUrl: viaProxy });
     for (let index = 0; index < EVENTS; index++) {
       const response = await pipeline.ingester.inject(signedDelivery(`pg-${index}`, jobBody(`job-${index % 5}`, 'running')));
       expect(response.statusCode).toBe(200);
     }
-    expect((await health.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    expect((await worker.health.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 3000));
 
     expect(await pipeline.queue.getFailedCount()).toBe(0);
@@ -78,7 +64,7 @@ describe('Postgres unreachable under load', () => {
       active: 0,
       failed: 0,
     });
-    expect((await health.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect((await worker.health.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     await worker.close();
   });
 });
@@ -91,7 +77,7 @@ describe('Postgres unreachable while a delivery is being forwarded', () => {
     const yaml = `${SOURCES_YAML}    forward: [{ url: ${JSON.stringify(receiver.url())}, secretEnv: FORWARD_SECRET, timeoutMs: 1000, attempts: 2 }]\n`;
     const parsed = parseSourcesConfig(yaml, { ...sourceEnv, FORWARD_SECRET });
     if (!parsed.ok) throw new Error(parsed.problems.join());
-    const worker = pipeline.startWorker({ db: client.db, config: parsed.config });
+    const worker = await pipeline.startWorker({ databaseUrl: viaProxy, config: parsed.config });
     try {
       await pipeline.ingester.inject(signedDelivery('fwd-outage', jobBody('job-fwd', 'running')));
       await waitFor('the first send to reach the receiver', async () => (receiver.requests.length > 0 ? true : undefined));

@@ -23,7 +23,7 @@ describe('a prototype pollution attempt', () => {
       '{"constructor":{"prototype":{"polluted":"yes"}},"job":{"id":"p1","__proto__":{"status":"succeeded"}}}',
       '{"job":{"id":"__proto__","status":"running"},"__proto__":null}',
     ];
-    const worker = pipeline.startWorker();
+    const worker = await pipeline.startWorker();
     for (const [index, body] of bodies.entries()) {
       expect((await pipeline.ingester.inject(signedDelivery(`proto-${index}`, body))).statusCode).toBe(200);
     }

@@ -32,7 +32,7 @@ let pipeline: Pipeline;
 
 beforeAll(async () => {
   pipeline = await createPipeline({ config: sourcesConfig({ yaml, env: secrets }) });
-  pipeline.startWorker();
+  await pipeline.startWorker();
 });
 
 afterAll(async () => {

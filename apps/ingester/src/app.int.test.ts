@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
-import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
-import { testPrefix } from '@hookline/queue/testing';
+import type { EventQueue } from '@hookline/queue';
 import { createLogger } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
 import { startTestIngester, type TestIngester } from './testing.js';
 
 const SECRET = 'generic-test-secret';
@@ -57,7 +55,7 @@ beforeAll(async () => {
   ingester = await startTestIngester({
     config: loadConfig(),
     logger: createLogger({ name: 'ingester-test', level: 'debug', destination: capture }),
-    bodyLimit: 64 * 1024,
+    env: { HOOKLINE_BODY_LIMIT_BYTES: String(64 * 1024) },
   });
   ({ app, queue } = ingester);
 });
@@ -209,23 +207,18 @@ describe('GET /metrics', () => {
 
 describe('when Redis is unreachable', () => {
   it('answers 503 queue_unavailable with Retry-After, and /readyz is 503', async () => {
-    const dead = createProducerConnection('redis://127.0.0.1:1');
-    dead.on('error', () => {});
-    const deadQueue = createEventQueue(dead, { prefix: testPrefix() });
-    deadQueue.on('error', () => {});
-    const down = await buildApp({
+    const unreachable = await startTestIngester({
       config: loadConfig(),
-      enqueuer: createEnqueuer(deadQueue, dead, { timeoutMs: 500 }),
-      logger: createLogger({ name: 'ingester-test', level: 'silent' }),
+      env: { REDIS_URL: 'redis://127.0.0.1:1', HOOKLINE_ENQUEUE_TIMEOUT_MS: '500' },
     });
+    const down = unreachable.app;
     const response = await down.inject(signed('{}', { id: 'evt_down' }));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
     expect(response.json().error.code).toBe('queue_unavailable');
     expect((await down.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     expect((await down.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    await down.close();
-    dead.disconnect();
+    await unreachable.close();
   });
 });
 

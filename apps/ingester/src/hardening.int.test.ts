@@ -65,7 +65,10 @@ let queue: EventQueue;
 let port: number;
 
 beforeAll(async () => {
-  ingester = await startTestIngester({ config: loadConfig(), bodyLimit: 64 * 1024, requestTimeoutMs: 500 });
+  ingester = await startTestIngester({
+    config: loadConfig(),
+    env: { HOOKLINE_BODY_LIMIT_BYTES: String(64 * 1024), HOOKLINE_REQUEST_TIMEOUT_MS: '500' },
+  });
   ({ app, queue } = ingester);
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as { port: number }).port;

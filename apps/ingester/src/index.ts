@@ -1,3 +1,3 @@
-export { buildApp, DEFAULT_BODY_LIMIT, type IngesterDeps } from './app.js';
 export { ingesterEnv } from './env.js';
-export { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
+export { createIngesterMetrics } from './metrics.js';
+export { createIngesterRole, type IngesterRole } from './role.js';

@@ -1,22 +1,15 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { parseSourcesConfig, signHmacSha256 } from '@hookline/core';
-import { createEnqueuer, createEventQueue, createProducerConnection } from '@hookline/queue';
-import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
+import { startTestIngester, type TestIngester } from './testing.js';
 
 const SECRET = 'shutdown-test-secret';
-const prefix = testPrefix();
-const connection = createProducerConnection(testRedisUrl());
-const queue = createEventQueue(connection, { prefix });
+const ingesters: TestIngester[] = [];
 
 afterAll(async () => {
-  await queue.close();
-  await removePrefix(connection, prefix);
-  await connection.quit();
+  for (const ingester of ingesters) await ingester.close();
 });
 
 /** A raw HTTP/1.1 keep-alive request, split so the test decides when the last bytes go out. */
@@ -70,11 +63,9 @@ async function listeningApp(): Promise<{ app: FastifyInstance; port: number; inF
     ORDERS_SECRET: SECRET,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join());
-  const app = await buildApp({
-    config: parsed.config,
-    enqueuer: createEnqueuer(queue, connection),
-    logger: createLogger({ name: 'ingester-test', level: 'silent' }),
-  });
+  const ingester = await startTestIngester({ config: parsed.config });
+  ingesters.push(ingester);
+  const { app } = ingester;
   let routed: () => void = () => {};
   const inFlight = new Promise<void>((resolve) => {
     routed = resolve;

@@ -1,38 +1,45 @@
-import { createEnqueuer, createEventQueue, createProducerConnection, type EventQueue } from '@hookline/queue';
+import type { SourcesConfig } from '@hookline/core';
+import type { EventQueue } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger, type Logger } from '@hookline/runtime';
+import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { buildApp, type IngesterDeps } from './app.js';
+import { ingesterEnv } from './env.js';
+import { createIngesterRole, type IngesterRole } from './role.js';
 
-/** A real ingester on the test Redis under a prefix of its own; `close` removes its keys. */
+/** A real ingester role on the test Redis under a prefix of its own; `close` removes its keys. */
 export interface TestIngester {
+  readonly role: IngesterRole;
   readonly app: FastifyInstance;
   readonly queue: EventQueue;
   readonly connection: Redis;
   close(): Promise<void>;
 }
 
-export async function startTestIngester(
-  deps: Omit<IngesterDeps, 'enqueuer' | 'logger'> & { readonly logger?: Logger },
-): Promise<TestIngester> {
+export interface TestIngesterOptions {
+  readonly config: SourcesConfig;
+  readonly logger?: Logger;
+  /** Settings as the environment would give them (`HOOKLINE_BODY_LIMIT_BYTES`, `REDIS_URL`, …). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The ingester as `main.ts` creates it, not listening: tests call `app.inject`. */
+export async function startTestIngester(options: TestIngesterOptions): Promise<TestIngester> {
   const prefix = testPrefix();
-  const connection = createProducerConnection(testRedisUrl());
-  const queue = createEventQueue(connection, { prefix });
-  const app = await buildApp({
-    ...deps,
-    enqueuer: createEnqueuer(queue, connection),
-    logger: deps.logger ?? createLogger({ name: 'ingester-test', level: 'silent' }),
+  const env = parseEnv(ingesterEnv, { REDIS_URL: testRedisUrl(), HOOKLINE_QUEUE_PREFIX: prefix, ...options.env });
+  const role = await createIngesterRole(env, {
+    config: options.config,
+    logger: options.logger ?? createLogger({ name: 'ingester-test', level: 'silent' }),
   });
   return {
-    app,
-    queue,
-    connection,
+    role,
+    app: role.app,
+    queue: role.queue,
+    connection: role.connection,
     async close() {
-      await app.close();
-      await queue.close();
-      await removePrefix(connection, prefix);
-      await connection.quit();
+      // A test may point the ingester at a Redis that is down: there is nothing to remove then.
+      if (role.connection.status === 'ready') await removePrefix(role.connection, prefix);
+      await role.close();
     },
   };
 }

@@ -19,7 +19,7 @@ export interface WorkerDeps extends Omit<ProcessorDeps, 'batcher'> {
 
 export type EventWorker = Worker<EventJob, ProcessOutcome>;
 
-/** The events worker, already running. `close()` stops taking jobs and waits for active ones. */
+/** The events worker, not yet running (`run()` starts it). `close()` stops taking jobs and waits for active ones. */
 export function buildWorker(deps: WorkerDeps): EventWorker {
   // Up to `concurrency` active jobs share one transaction: the batch size follows the load.
   const batcher = createBatcher(deps, { maxBatch: deps.concurrency, maxWaitMs: deps.batchWaitMs ?? 5 });
@@ -27,6 +27,7 @@ export function buildWorker(deps: WorkerDeps): EventWorker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    autorun: false,
     ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }),
     settings: {
       backoffStrategy: (attemptsMade, type) => {

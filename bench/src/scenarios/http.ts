@@ -1,7 +1,8 @@
+import { freePort } from '@hookline/queue/testing';
 import type { Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
 import type { LoadResult } from '../load/load-result.js';
-import { cpuMicros, freePort, rssMiB, runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
+import { cpuMicros, rssMiB, runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
 import { redisCpuMicros } from '../redis-info.js';
 
 export interface HookIngestResult extends LoadResult {

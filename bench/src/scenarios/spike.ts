@@ -1,9 +1,10 @@
 import { createEventQueue } from '@hookline/queue';
+import { freePort } from '@hookline/queue/testing';
 import postgres from 'postgres';
 import type { Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
 import type { LoadResult } from '../load/load-result.js';
-import { freePort, runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
+import { runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
 
 export interface SpikeResult extends LoadResult {
   readonly rate: number;

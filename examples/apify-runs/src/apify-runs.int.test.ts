@@ -19,7 +19,7 @@ beforeAll(async () => {
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   pipeline = await createPipeline({ config: parsed.config });
   await createApifyRunsTable(pipeline.database.client.db);
-  pipeline.startWorker({ handlers: await loadHandlers(parsed.config, exampleDir) });
+  await pipeline.startWorker({ handlers: await loadHandlers(parsed.config, exampleDir) });
 });
 
 afterAll(async () => {

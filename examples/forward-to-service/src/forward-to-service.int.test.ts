@@ -38,7 +38,7 @@ beforeAll(async () => {
   const parsed = parseSourcesConfig(text, { ORDERS_WEBHOOK_SECRET: ORDERS_SECRET, ORDERS_FORWARD_SECRET: FORWARD_SECRET });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   pipeline = await createPipeline({ config: parsed.config });
-  pipeline.startWorker();
+  await pipeline.startWorker();
 });
 
 afterAll(async () => {

@@ -18,3 +18,4 @@ export { loadSourcesConfig } from './load-sources.js';
 export { loadStatusRules } from './load-status-rules.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { metricsRoute } from './metrics-route.js';
+export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';

@@ -14,12 +14,13 @@ export interface ForwardWorkerDeps extends ForwardDeps {
 
 export type ForwardWorker = Worker<ForwardJob, ForwardOutcome>;
 
-/** The forwarding worker, already running. Each send is retried on its own schedule, honouring `Retry-After`. */
+/** The forwarding worker, not yet running (`run()` starts it). Each send is retried on its own schedule, honouring `Retry-After`. */
 export function buildForwardWorker(deps: ForwardWorkerDeps): ForwardWorker {
   const worker = new Worker<ForwardJob, ForwardOutcome>(FORWARDS_QUEUE, toForwardProcessor(deps), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    autorun: false,
     // A send cut short by a dead worker is taken over once its lock lapses.
     ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }),
     settings: {

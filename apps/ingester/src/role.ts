@@ -1,0 +1,101 @@
+import type { SourcesConfig } from '@hookline/core';
+import {
+  createEnqueuer,
+  createEventQueue,
+  createProducerConnection,
+  createStatsPublisher,
+  type EventQueue,
+  retentionOptions,
+  type StatsPublisher,
+  watchRedisDurability,
+} from '@hookline/queue';
+import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role } from '@hookline/runtime';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { buildApp } from './app.js';
+import type { ingesterEnv } from './env.js';
+import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
+
+export type IngesterEnv = z.infer<typeof ingesterEnv>;
+
+export interface IngesterRoleDeps {
+  readonly config: SourcesConfig;
+  readonly logger: Logger;
+  /** The clock deliveries are stamped with (tests fix it). */
+  readonly now?: () => number;
+}
+
+export interface IngesterRole extends Role {
+  readonly app: FastifyInstance;
+  readonly queue: EventQueue;
+  readonly connection: Redis;
+  readonly metrics: IngesterMetrics;
+  /** Publishes the request counters for the admin's `/api/stats` every 5 s. */
+  readonly stats: StatsPublisher;
+  /** Where it listens, once started (`PORT=0` picks a free port). */
+  url(): string;
+}
+
+/**
+ * The ingester, wired: its Redis connection, events queue, enqueuer, metrics, stats publisher
+ * and HTTP app. `start` watches Redis's durability and listens; `close` stops accepting, lets
+ * in-flight deliveries finish their enqueue, then lets go of Redis.
+ */
+export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDeps): Promise<IngesterRole> {
+  const log = deps.logger;
+  const connection = createProducerConnection(env.REDIS_URL, { commandTimeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queue = createEventQueue(connection, {
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    attempts: env.HOOKLINE_JOB_ATTEMPTS,
+    ...retentionOptions(env),
+  });
+  queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+  const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
+  const metrics = createIngesterMetrics();
+  const app = await buildApp({
+    config: deps.config,
+    enqueuer,
+    logger: log,
+    bodyLimit: env.HOOKLINE_BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
+    metrics,
+    ...(deps.now && { now: deps.now }),
+  });
+  const stats = createStatsPublisher(connection, {
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    read: () => counterSamples(metrics.requests, 'ingest', 'outcome'),
+    onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
+  });
+  let stopDurabilityWatch = () => {};
+
+  return {
+    app,
+    queue,
+    connection,
+    metrics,
+    stats,
+    graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
+    url() {
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('the ingester is not listening');
+      return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    },
+    async start(shutdown) {
+      stopDurabilityWatch = watchRedisDurability(
+        connection,
+        durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
+      );
+      await app.listen({ port: env.PORT, host: env.HOST });
+      log.info({ sources: [...deps.config.sources.keys()] }, 'ingester ready');
+    },
+    close: closeInOrder(log, [
+      ['durability watch', () => stopDurabilityWatch()],
+      ['http', () => app.close()],
+      ['stats', () => stats.close()],
+      ['queue', () => queue.close()],
+      ['redis', () => connection.quit()],
+    ]),
+  };
+}

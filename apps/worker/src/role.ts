@@ -1,0 +1,126 @@
+import type { SourcesConfig } from '@hookline/core';
+import { createDatabase, type DatabaseClient } from '@hookline/db';
+import { createStatsPublisher, createWorkerConnection, type StatsPublisher, watchRedisDurability } from '@hookline/queue';
+import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role } from '@hookline/runtime';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { workerEnv } from './env.js';
+import type { SweeperOptions } from './forwarding/forward-sweeper.js';
+import { createForwarder, type Forwarder } from './forwarding/forwarder.js';
+import type { HandlerRegistry } from './handlers/load-handlers.js';
+import { buildHealthServer } from './health-server.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { runWorker } from './run-worker.js';
+import { buildWorker, type EventWorker } from './worker.js';
+
+export type WorkerEnv = z.infer<typeof workerEnv>;
+
+export interface WorkerRoleDeps {
+  readonly config: SourcesConfig;
+  readonly logger: Logger;
+  /** Each source's handlers, loaded before any connection opens (`loadHandlers`). */
+  readonly handlers: HandlerRegistry;
+  /** How often forwards left pending are looked for (tests shorten it). */
+  readonly sweep?: SweeperOptions;
+}
+
+export interface WorkerRole extends Role {
+  readonly database: DatabaseClient;
+  readonly connection: Redis;
+  readonly metrics: WorkerMetrics;
+  /** Publishes the processing counters for the admin's `/api/stats` every 5 s. */
+  readonly stats: StatsPublisher;
+  readonly events: EventWorker;
+  readonly forwarder: Forwarder;
+  readonly health: FastifyInstance;
+}
+
+/**
+ * The worker, wired: its Postgres pool and Redis connection, the events worker, forwarding
+ * (queue, worker, breaker, sweeper), metrics, stats publisher and health server. Nothing runs
+ * until `start`. `close` stops taking jobs and lets active ones finish while their database
+ * is still there — events first, since finishing one may enqueue forwards — then closes
+ * Postgres, and Redis last.
+ */
+export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Promise<WorkerRole> {
+  const log = deps.logger;
+  // One connection per concurrent job of either worker, plus one for health checks and one for the sweeper.
+  const database = createDatabase(env.DATABASE_URL, {
+    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 2,
+    applicationName: 'hookline-worker',
+  });
+  const connection = createWorkerConnection(env.REDIS_URL);
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const metrics = createWorkerMetrics();
+  const shared = {
+    db: database.db,
+    config: deps.config,
+    logger: log,
+    metrics,
+    connection,
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    backoff: { baseMs: env.HOOKLINE_RETRY_BASE_MS, capMs: env.HOOKLINE_RETRY_CAP_MS },
+    lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
+  };
+  const forwarder = createForwarder({
+    ...shared,
+    concurrency: env.FORWARD_CONCURRENCY,
+    ...(deps.sweep && { sweep: deps.sweep }),
+  });
+  const events = buildWorker({
+    ...shared,
+    handlers: deps.handlers,
+    forwards: forwarder.enqueuer,
+    concurrency: env.WORKER_CONCURRENCY,
+    batchWaitMs: env.HOOKLINE_BATCH_WAIT_MS,
+  });
+  const stats = createStatsPublisher(connection, {
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    read: async () => [
+      ...(await counterSamples(metrics.processed, 'processed', 'outcome')),
+      ...(await counterSamples(metrics.transitions, 'transition', 'transition')),
+    ],
+    onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
+  });
+  const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
+  let stopDurabilityWatch = () => {};
+
+  return {
+    database,
+    connection,
+    metrics,
+    stats,
+    events,
+    forwarder,
+    health,
+    graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
+    async start(shutdown) {
+      stopDurabilityWatch = watchRedisDurability(
+        connection,
+        durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
+      );
+      forwarder.start();
+      runWorker(events, log);
+      await health.listen({ port: env.PORT, host: env.HOST });
+      log.info(
+        {
+          concurrency: env.WORKER_CONCURRENCY,
+          forwardConcurrency: env.FORWARD_CONCURRENCY,
+          sources: [...deps.config.sources.keys()],
+          handlers: Object.fromEntries([...deps.handlers].map(([source, loaded]) => [source, loaded.map(({ path }) => path)])),
+        },
+        'worker ready',
+      );
+    },
+    close: closeInOrder(log, [
+      ['durability watch', () => stopDurabilityWatch()],
+      ['events worker', () => events.close()],
+      ['forwarder', () => forwarder.close()],
+      ['stats', () => stats.close()],
+      ['health', () => health.close()],
+      ['postgres', () => database.close()],
+      ['redis', () => connection.quit()],
+    ]),
+  };
+}
