@@ -1,6 +1,6 @@
 import type { StatusRules } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
-import { createAdminConnection, createEventQueue, type EventQueue, retentionOptions } from '@hookline/queue';
+import { closeConnection, createAdminConnection, createEventQueue, type EventQueue, retentionOptions } from '@hookline/queue';
 import { closeInOrder, type Logger, type Role } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -67,7 +67,7 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
       ['http', () => app.close()],
       ['queue', () => queue.close()],
       ['postgres', () => database.close()],
-      ['redis', () => connection.quit()],
+      ['redis', () => closeConnection(connection)],
     ]),
   };
 }

@@ -1,5 +1,6 @@
 import type { SourcesConfig } from '@hookline/core';
 import {
+  closeConnection,
   createEnqueuer,
   createEventQueue,
   createProducerConnection,
@@ -95,7 +96,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
       ['http', () => app.close()],
       ['stats', () => stats.close()],
       ['queue', () => queue.close()],
-      ['redis', () => connection.quit()],
+      ['redis', () => closeConnection(connection)],
     ]),
   };
 }

@@ -1,6 +1,12 @@
 import type { SourcesConfig } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
-import { createStatsPublisher, createWorkerConnection, type StatsPublisher, watchRedisDurability } from '@hookline/queue';
+import {
+  closeConnection,
+  createStatsPublisher,
+  createWorkerConnection,
+  type StatsPublisher,
+  watchRedisDurability,
+} from '@hookline/queue';
 import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -120,7 +126,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
       ['stats', () => stats.close()],
       ['health', () => health.close()],
       ['postgres', () => database.close()],
-      ['redis', () => connection.quit()],
+      ['redis', () => closeConnection(connection)],
     ]),
   };
 }

@@ -24,7 +24,7 @@ export { forwardMessageId } from './forward/message-id.js';
 export { type Headers, headerValue } from './headers.js';
 export { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
-export { type ParsedBody, parseBody, payloadText } from './ingest/parse-body.js';
+export { type ParsedBody, type PayloadSource, parseBody, payloadText } from './ingest/parse-body.js';
 export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
 export { readIdentifier, readPath } from './json-path.js';

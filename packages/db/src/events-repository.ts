@@ -1,4 +1,4 @@
-import type { IncomingEvent, TransitionOutcome } from '@hookline/core';
+import { type IncomingEvent, payloadText, type TransitionOutcome } from '@hookline/core';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { webhookEvents } from './schema.js';
@@ -29,6 +29,13 @@ export function eventKey(event: Pick<IncomingEvent, 'source' | 'eventId'>): stri
  * value; JSON.stringify and Postgres's JSON parser are far cheaper per row.
  */
 
+/** An event as `claimEvents` sends it; `payload` only where it is not the raw body (a JSON body is sent once). */
+function claimRow(event: IncomingEvent) {
+  const payload = payloadText(event);
+  const { payloadJson: _, ...row } = event;
+  return payload === event.rawBody ? row : { ...row, payload };
+}
+
 /**
  * Takes ownership of processing events, all in one statement: inserts each, or re-opens a
  * row left by a failed attempt. Returns the row id of every event claimed, by `eventKey`;
@@ -42,12 +49,11 @@ export async function claimEvents(tx: Executor, events: readonly IncomingEvent[]
     insert into webhook_events
       (source, event_id, event_type, entity_id, status, payload, raw_body, headers, received_at, attempts)
     select r.source, r."eventId", r."eventType", r."entityId", r.status,
-           -- Postgres parses the text into jsonb: the worker never parses the body itself. A form
-           -- body comes with its fields already as JSON text; a JSON body is its own payload.
-           coalesce(r."payloadJson", r."rawBody")::jsonb, r."rawBody", r.headers, to_timestamp(r."receivedAt" / 1000.0), 1
-    from json_to_recordset(${JSON.stringify(events)}::json) as r(
+           -- Postgres parses the text into jsonb: the worker never parses the body itself.
+           coalesce(r.payload, r."rawBody")::jsonb, r."rawBody", r.headers, to_timestamp(r."receivedAt" / 1000.0), 1
+    from json_to_recordset(${JSON.stringify(events.map(claimRow))}::json) as r(
       source text, "eventId" text, "eventType" text, "entityId" text, status text,
-      "rawBody" text, "payloadJson" text, headers jsonb, "receivedAt" float8)
+      "rawBody" text, payload text, headers jsonb, "receivedAt" float8)
     on conflict (source, event_id) do update
       set attempts = webhook_events.attempts + 1, payload = excluded.payload, last_error = null
       where webhook_events.processed_at is null

@@ -34,3 +34,13 @@ export function createWorkerConnection(url: string): Redis {
 export function createAdminConnection(url: string, commandTimeoutMs = 5000): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: commandTimeoutMs, connectTimeout: 2000, retryStrategy });
 }
+
+/**
+ * Lets go of a connection: QUIT when Redis answers (what was sent is flushed first), otherwise
+ * disconnect at once: a QUIT to a Redis that is down would fail or wait, and a role shutting
+ * down because Redis went away must still stop cleanly.
+ */
+export async function closeConnection(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') await connection.quit();
+  else connection.disconnect();
+}

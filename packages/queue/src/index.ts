@@ -1,4 +1,5 @@
 export {
+  closeConnection,
   createAdminConnection,
   createProducerConnection,
   createWorkerConnection,

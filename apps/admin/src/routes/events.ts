@@ -1,4 +1,4 @@
-import { HttpError, type IncomingEvent, parseBody, transitionOutcomes } from '@hookline/core';
+import { HttpError, type IncomingEvent, payloadText, transitionOutcomes } from '@hookline/core';
 import {
   type ForwardWithAttempts,
   findEvent,
@@ -95,12 +95,13 @@ const eventDetail = z.object({
 });
 
 /**
- * The job the ingester would have enqueued for a stored event. A form-encoded body is parsed
- * again from its stored bytes and content type, as at the edge, so the worker can store its
- * payload if the event had never been stored.
+ * The job the ingester would have enqueued for a stored event. A form-encoded body's payload
+ * is derived again from its stored bytes and content type, as at the edge, so the worker can
+ * store it if the event had never been stored.
  */
 function replayableEvent(row: WebhookEventRow): IncomingEvent {
-  const payloadJson = parseBody(row.headers, Buffer.from(row.rawBody, 'utf8'))?.payloadJson;
+  const text = payloadText(row);
+  const payloadJson = text === row.rawBody ? undefined : text;
   return {
     source: row.source,
     eventId: row.eventId,

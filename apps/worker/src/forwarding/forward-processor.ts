@@ -128,7 +128,7 @@ function sendOnce(deps: ForwardDeps) {
       transition: forward.transition,
       receivedAt: forward.receivedAt,
       replay: forward.replay,
-      payloadText: payloadText(forward.headers, forward.rawBody),
+      payloadText: payloadText(forward),
     });
     const result = await sendForward({
       url: destination.url,

@@ -1,4 +1,4 @@
-import type { EntityStatus, TransitionOutcome } from '@hookline/core';
+import { type EntityStatus, payloadText, type TransitionOutcome } from '@hookline/core';
 import type { Transaction } from '@hookline/db';
 import { type HandlerEvent, isPermanentError } from '@hookline/handler';
 import type { EventJob } from '@hookline/queue';
@@ -24,8 +24,7 @@ function handlerEvent(event: EventJob): HandlerEvent {
     entityId: event.entityId,
     status: event.status,
     // Parsed per handler: one handler mutating its payload cannot change what the next sees.
-    // A form's fields arrive as JSON beside the raw body; any other body is its own payload.
-    payload: JSON.parse(event.payloadJson ?? event.rawBody),
+    payload: JSON.parse(payloadText(event)),
     rawBody: event.rawBody,
     headers: event.headers,
     receivedAt: new Date(event.receivedAt),

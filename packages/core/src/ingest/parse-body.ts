@@ -51,12 +51,22 @@ function isForm(headers: Headers): boolean {
   return headerValue(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() === FORM;
 }
 
+/** What `payloadText` reads: an event as enqueued (with `payloadJson` when the edge set it) or as stored. */
+export interface PayloadSource {
+  readonly headers: Headers;
+  readonly rawBody: string;
+  readonly payloadJson?: string | undefined;
+}
+
 /**
- * The JSON text of a stored event's payload: a form's fields as JSON, any other body as it is.
- * What `payload` holds in Postgres, for code that has the raw body and headers but not the row.
+ * The one rule for an event's payload as JSON text: a form's fields as JSON, any other body as
+ * it is. What Postgres stores as `payload`, what handlers parse, what forwards splice in and
+ * what the admin's replay enqueues. The edge computes it once for forms (`payloadJson`); code
+ * that has only the stored body and headers computes it again the same way.
  */
-export function payloadText(headers: Headers, rawBody: string): string {
-  return isForm(headers) ? JSON.stringify(parseForm(rawBody)) : rawBody;
+export function payloadText(event: PayloadSource): string {
+  if (event.payloadJson !== undefined) return event.payloadJson;
+  return isForm(event.headers) ? JSON.stringify(parseForm(event.rawBody)) : event.rawBody;
 }
 
 /**
