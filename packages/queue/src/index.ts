@@ -54,6 +54,8 @@ export {
   createStatsPublisher,
   readStats,
   STATS_BUCKET_SECONDS,
+  type StatsCounts,
+  type StatsKind,
   type StatsPublisher,
   type StatsPublisherOptions,
   type StatsWindows,

@@ -1,6 +1,7 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CounterSample, createStatsPublisher, readStats, STATS_BUCKET_SECONDS } from './stats.js';
+import { type CounterSample, createStatsPublisher, readStats, STATS_BUCKET_SECONDS, type StatsCounts } from './stats.js';
 import { removePrefix, testPrefix, testRedisUrl } from './testing.js';
 
 const prefix = testPrefix();
@@ -18,10 +19,15 @@ afterAll(async () => {
 const HOUR = 3600 * 1000;
 const start = Math.ceil(Date.now() / 1000 / STATS_BUCKET_SECONDS) * STATS_BUCKET_SECONDS * 1000;
 
+/** Empty counts but for what a test names. */
+function counts(partial: Partial<StatsCounts>): StatsCounts {
+  return { ingest: {}, processed: {}, transition: {}, ...partial };
+}
+
 describe('stats buckets', () => {
   it('publishes only what counters grew by, into the bucket of the flush time, and sums hour and day windows', async () => {
     let now = start - 3 * HOUR;
-    let samples: CounterSample[] = [{ source: 'orders', field: 'ingest:accepted', value: 5 }];
+    let samples: CounterSample[] = [{ source: 'orders', kind: 'ingest', key: 'accepted', value: 5 }];
     const publisher = createStatsPublisher(connection, {
       prefix,
       read: async () => samples,
@@ -33,38 +39,43 @@ describe('stats buckets', () => {
 
     now = start + 10_000;
     samples = [
-      { source: 'orders', field: 'ingest:accepted', value: 8 },
-      { source: 'orders', field: 'ingest:duplicate', value: 2 },
-      { source: 'billing', field: 'processed:stored', value: 1 },
+      { source: 'orders', kind: 'ingest', key: 'accepted', value: 8 },
+      { source: 'orders', kind: 'ingest', key: 'duplicate', value: 2 },
+      { source: 'billing', kind: 'processed', key: 'stored', value: 1 },
     ];
     await publisher.close();
 
     const stats = await readStats(connection, prefix, now);
     expect(stats.get('orders')).toEqual({
-      lastHour: { 'ingest:accepted': 3, 'ingest:duplicate': 2 },
-      lastDay: { 'ingest:accepted': 8, 'ingest:duplicate': 2 },
+      lastHour: counts({ ingest: { accepted: 3, duplicate: 2 } }),
+      lastDay: counts({ ingest: { accepted: 8, duplicate: 2 } }),
     });
-    expect(stats.get('billing')?.lastHour).toEqual({ 'processed:stored': 1 });
+    expect(stats.get('billing')?.lastHour).toEqual(counts({ processed: { stored: 1 } }));
     // A day later the early bucket has left the window.
     expect((await readStats(connection, prefix, start + 25 * HOUR)).get('orders')).toBeUndefined();
   });
 
-  it('keeps growth that could not be published and adds it at the next flush', async () => {
+  it('keeps growth that Redis did not take and adds it at the next flush', async () => {
     const isolated = `${prefix}-retry`;
-    let fail = true;
-    const publisher = createStatsPublisher(connection, {
+    // Commands fail at once while it is disconnected, as the ingester's producer connection does.
+    const flaky = new Redis(testRedisUrl(), { enableOfflineQueue: false, lazyConnect: true });
+    await flaky.connect();
+    let accepted = 4;
+    const publisher = createStatsPublisher(flaky, {
       prefix: isolated,
-      read: async () => {
-        if (fail) throw new Error('redis away');
-        return [{ source: 'orders', field: 'ingest:accepted', value: 4 }];
-      },
+      read: async () => [{ source: 'orders', kind: 'ingest', key: 'accepted', value: accepted }],
       intervalMs: 3_600_000,
     });
-    await expect(publisher.flush()).rejects.toThrow('redis away');
-    fail = false;
+    const ended = once(flaky, 'end');
+    flaky.disconnect();
+    await expect(publisher.flush()).rejects.toThrow();
+    await ended;
+    accepted = 6;
+    await flaky.connect();
     await publisher.flush();
-    expect((await readStats(connection, isolated)).get('orders')?.lastHour).toEqual({ 'ingest:accepted': 4 });
+    expect((await readStats(connection, isolated)).get('orders')?.lastHour).toEqual(counts({ ingest: { accepted: 6 } }));
     await publisher.close();
+    await flaky.quit();
     await removePrefix(connection, isolated);
   });
 });

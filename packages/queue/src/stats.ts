@@ -11,11 +11,39 @@ const STATS_TTL_SECONDS = 25 * 3600;
 const DAY_SECONDS = 24 * 3600;
 const HOUR_SECONDS = 3600;
 
-/** A counter's value since its process started, e.g. `{ source: 'payments', field: 'ingest:accepted', value: 12 }`. */
+/** What is counted: the ingester's answers, the worker's outcomes and the transitions they made. */
+export const STATS_KINDS = ['ingest', 'processed', 'transition'] as const;
+export type StatsKind = (typeof STATS_KINDS)[number];
+
+/**
+ * A counter's value since its process started, e.g.
+ * `{ source: 'payments', kind: 'ingest', key: 'accepted', value: 12 }` (`key` is the label value).
+ */
 export interface CounterSample {
   readonly source: string;
-  readonly field: string;
+  readonly kind: StatsKind;
+  readonly key: string;
   readonly value: number;
+}
+
+/** Per kind, each key's sum: `{ ingest: { accepted: 12 }, processed: {}, transition: {} }`. */
+export type StatsCounts = { readonly [K in StatsKind]: Readonly<Record<string, number>> };
+
+// A bucket's hash field is `<source>|<kind>:<key>`: written and read only through these two.
+function fieldOf(sample: Omit<CounterSample, 'value'>): string {
+  return `${sample.source}|${sample.kind}:${sample.key}`;
+}
+
+function parseField(field: string): Omit<CounterSample, 'value'> | undefined {
+  const bar = field.indexOf('|');
+  const colon = field.indexOf(':', bar);
+  const kind = field.slice(bar + 1, colon);
+  if (bar < 0 || colon < 0 || !(STATS_KINDS as readonly string[]).includes(kind)) return undefined;
+  return { source: field.slice(0, bar), kind: kind as StatsKind, key: field.slice(colon + 1) };
+}
+
+function emptyCounts(): { [K in StatsKind]: Record<string, number> } {
+  return { ingest: {}, processed: {}, transition: {} };
 }
 
 export function statsKey(prefix: string, bucketStartSeconds: number): string {
@@ -55,7 +83,7 @@ export function createStatsPublisher(connection: Redis, options: StatsPublisherO
     const key = statsKey(options.prefix, bucketStart(now()));
     const deltas: [string, number][] = [];
     for (const sample of samples) {
-      const field = `${sample.source}|${sample.field}`;
+      const field = fieldOf(sample);
       const delta = sample.value - (published.get(field) ?? 0);
       if (delta > 0) deltas.push([field, delta]);
     }
@@ -95,9 +123,9 @@ export function createStatsPublisher(connection: Redis, options: StatsPublisherO
 
 export interface StatsWindows {
   /** Sums over the buckets covering the last hour (60 to 65 minutes). */
-  readonly lastHour: Readonly<Record<string, number>>;
+  readonly lastHour: StatsCounts;
   /** Sums over the buckets covering the last day (24 h to 24 h 5 min). */
-  readonly lastDay: Readonly<Record<string, number>>;
+  readonly lastDay: StatsCounts;
 }
 
 /** Sums every source's published counters over the last hour and the last day. */
@@ -109,18 +137,21 @@ export async function readStats(connection: Redis, prefix: string, now = Date.no
   for (const start of starts) pipeline.hgetall(statsKey(prefix, start));
   const replies = (await pipeline.exec()) ?? [];
 
-  const totals = new Map<string, { lastHour: Record<string, number>; lastDay: Record<string, number> }>();
+  const totals = new Map<string, { lastHour: ReturnType<typeof emptyCounts>; lastDay: ReturnType<typeof emptyCounts> }>();
   replies.forEach(([error, hash], index) => {
     if (error) throw error;
     const inLastHour = (starts[index] as number) >= current - HOUR_SECONDS;
-    for (const [key, value] of Object.entries(hash as Record<string, string>)) {
-      const separator = key.indexOf('|');
-      const source = key.slice(0, separator);
-      const field = key.slice(separator + 1);
-      const windows = totals.get(source) ?? { lastHour: {}, lastDay: {} };
-      totals.set(source, windows);
-      windows.lastDay[field] = (windows.lastDay[field] ?? 0) + Number(value);
-      if (inLastHour) windows.lastHour[field] = (windows.lastHour[field] ?? 0) + Number(value);
+    for (const [field, value] of Object.entries(hash as Record<string, string>)) {
+      const sample = parseField(field);
+      if (sample === undefined) continue;
+      const windows = totals.get(sample.source) ?? { lastHour: emptyCounts(), lastDay: emptyCounts() };
+      totals.set(sample.source, windows);
+      const day = windows.lastDay[sample.kind];
+      day[sample.key] = (day[sample.key] ?? 0) + Number(value);
+      if (inLastHour) {
+        const hour = windows.lastHour[sample.kind];
+        hour[sample.key] = (hour[sample.key] ?? 0) + Number(value);
+      }
     }
   });
   return totals;

@@ -1,4 +1,4 @@
-import { readStats, STATS_BUCKET_SECONDS } from '@hookline/queue';
+import { readStats, STATS_BUCKET_SECONDS, type StatsCounts } from '@hookline/queue';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminServices } from '../services.js';
@@ -17,26 +17,21 @@ const windowStats = z.object({
 
 type WindowStats = z.infer<typeof windowStats>;
 
-function summarise(fields: Readonly<Record<string, number>>): WindowStats {
-  const sum = (prefix: string) =>
-    Object.entries(fields).reduce((total, [field, value]) => (field.startsWith(prefix) ? total + value : total), 0);
-  const received = sum('ingest:');
-  const accepted = fields['ingest:accepted'] ?? 0;
-  const duplicatesAtEdge = fields['ingest:duplicate'] ?? 0;
-  const transitions: Record<string, number> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if (field.startsWith('transition:')) transitions[field.slice('transition:'.length)] = value;
-  }
+function summarise(counts: StatsCounts): WindowStats {
+  const { ingest, processed, transition } = counts;
+  const received = Object.values(ingest).reduce((total, value) => total + value, 0);
+  const accepted = ingest.accepted ?? 0;
+  const duplicatesAtEdge = ingest.duplicate ?? 0;
   return {
     received,
     accepted,
     duplicatesAtEdge,
     rejected: received - accepted - duplicatesAtEdge,
-    stored: fields['processed:stored'] ?? 0,
-    duplicatesInDatabase: fields['processed:duplicate'] ?? 0,
-    replayed: fields['processed:replayed'] ?? 0,
-    failedAttempts: fields['processed:failed'] ?? 0,
-    transitions,
+    stored: processed.stored ?? 0,
+    duplicatesInDatabase: processed.duplicate ?? 0,
+    replayed: processed.replayed ?? 0,
+    failedAttempts: processed.failed ?? 0,
+    transitions: { ...transition },
   };
 }
 
