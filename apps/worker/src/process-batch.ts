@@ -1,6 +1,8 @@
 import { eventKey } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
-import { type EventRun, hasEffects, type ProcessDeps, type ProcessOutcome, processEvent, storeEvents } from './process-event.js';
+import { hasEffects } from './effects.js';
+import { type EventRun, type ProcessDeps, type ProcessOutcome, processEvent } from './process-event.js';
+import { storeEvents } from './transitions.js';
 
 /** One active job's event and what the job adds to it. */
 export interface BatchItem {

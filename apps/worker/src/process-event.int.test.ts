@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentFailure } from './failure.js';
 import { noHandlers } from './handlers/load-handlers.js';
 import { processBatch } from './process-batch.js';
-import { processEvent, UnknownSourceError } from './process-event.js';
+import { processEvent } from './process-event.js';
+import { UnknownSourceError } from './source-of.js';
 
 let database: TestDatabase;
 let config: SourcesConfig;

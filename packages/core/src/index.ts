@@ -29,6 +29,7 @@ export { type Delivery, type PrepareResult, prepareEvent, type RejectionCode } f
 export { toJobId } from './job-id.js';
 export { readIdentifier, readPath } from './json-path.js';
 export * from './signatures/index.js';
+export { compareKeys, inLockOrder, planWaves } from './status/lock-order.js';
 export {
   classifyTransition,
   type EntityStatus,
