@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { BACKOFF_TYPE, type Retention } from './event-queue.js';
 import type { ForwardJob } from './forward-job.js';
 
-export const FORWARDS_QUEUE = 'forwards';
+/** Named before outbound code was called `forward*`; kept so that queued forwards survive an upgrade. */
+export const FORWARDS_QUEUE = 'deliveries';
 
 export interface ForwardQueueOptions {
   readonly prefix?: string;
