@@ -1,2 +1,0 @@
-export { buildRequest, type RequestOptions, type SignedDelivery } from './build-request.js';
-export { type CliDeps, runCli, USAGE } from './cli.js';
