@@ -1,5 +1,5 @@
 import { entityStates, webhookEvents } from '@hookline/db';
-import { count } from 'drizzle-orm';
+import { count, isNull } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPipeline,
@@ -88,6 +88,20 @@ async function expectConverged(expected: Map<string, string>, uniqueEvents: numb
   expect(mismatched).toEqual([]);
   const [{ n } = { n: -1 }] = await db.select({ n: count() }).from(webhookEvents);
   expect(n).toBe(uniqueEvents);
+  // Converged means every event's effects committed, not only that a row was written: a
+  // failed attempt writes a row too.
+  const [{ unprocessed } = { unprocessed: -1 }] = await db
+    .select({ unprocessed: count() })
+    .from(webhookEvents)
+    .where(isNull(webhookEvents.processedAt));
+  expect(unprocessed).toBe(0);
+  expect(await pipeline.queue.getFailedCount()).toBe(0);
+}
+
+/** The workers that processed the completed jobs, by the name each records on its jobs. */
+async function processedBy(): Promise<Set<string | undefined>> {
+  const jobs = await pipeline.queue.getJobs(['completed'], 0, -1);
+  return new Set(jobs.map((job) => job.processedBy));
 }
 
 describe('concurrent, shuffled, duplicated status events', () => {
@@ -100,10 +114,15 @@ describe('concurrent, shuffled, duplicated status events', () => {
 
   it('leave every entity at its highest-ranked status with two worker processes', async () => {
     const { deliveries, expected, uniqueEvents } = plan(11);
-    await deliverAll(deliveries);
     const workers = [spawnWorker(pipeline, { WORKER_CONCURRENCY: '20' }), spawnWorker(pipeline, { WORKER_CONCURRENCY: '20' })];
     try {
+      // Both take jobs from the start, so the backlog is shared rather than drained by the first up.
+      await waitFor('both workers connected', async () => ((await pipeline.queue.getWorkersCount()) >= 2 ? true : undefined));
+      await deliverAll(deliveries);
       await expectConverged(expected, uniqueEvents);
+      const names = await processedBy();
+      expect(names.has(undefined)).toBe(false);
+      expect(names.size).toBe(2);
     } finally {
       for (const worker of workers) worker.kill('SIGTERM');
     }

@@ -115,8 +115,12 @@ describe('hookline send', () => {
 
   it('signs with an older secret when asked, as a sender not yet rotated would', async () => {
     const body = '{"id":"evt_cli_old","type":"x"}';
+    const matchesOld = () => secretMatches('stripe', 1);
+    const before = await matchesOld();
     const { code } = await run(['send', 'stripe', file('old.json', body), '--secret-index', '1', '--url', url]);
     expect(code).toBe(0);
+    // The ingester tried its secrets in order and matched the second: the CLI signed with the old one.
+    expect((await matchesOld()) - before).toBe(1);
   });
 
   it('prints the error and exits 1 when the ingester refuses the delivery', async () => {
@@ -126,6 +130,14 @@ describe('hookline send', () => {
     expect(code).toBe(1);
   });
 });
+
+/** How many deliveries to a source the ingester verified with the secret at `index`, from its metrics. */
+async function secretMatches(source: string, index: number): Promise<number> {
+  const text = (await ingester.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const series = `hookline_signature_matches_total{source="${source}",secret_index="${index}"} `;
+  const line = text.split('\n').find((candidate) => candidate.startsWith(series));
+  return line === undefined ? 0 : Number(line.slice(series.length));
+}
 
 describe('hookline sign', () => {
   it('prints the headers only, one per line, and they verify with the ingester', async () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { SourcesConfig } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
 import {
@@ -68,6 +69,8 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     prefix: env.HOOKLINE_QUEUE_PREFIX,
     backoff: { baseMs: env.HOOKLINE_RETRY_BASE_MS, capMs: env.HOOKLINE_RETRY_CAP_MS },
     lockDurationMs: env.HOOKLINE_LOCK_DURATION_MS,
+    // Which process handled a job, on the job itself: an operator sees it in Bull Board.
+    name: `${hostname()}-${process.pid}`,
   };
   const forwarder = createForwarder({
     ...shared,

@@ -11,6 +11,8 @@ export interface WorkerDeps extends Omit<ProcessorDeps, 'batcher'> {
   readonly connection: Redis;
   readonly prefix: string;
   readonly concurrency: number;
+  /** Recorded on every job it processes (`processedBy`, shown by Bull Board). */
+  readonly name?: string;
   /** How long a job's lock lasts before another worker may take it as stalled. */
   readonly lockDurationMs?: number;
   /** Longest a job waits for others to share its database transaction. */
@@ -28,6 +30,7 @@ export function buildWorker(deps: WorkerDeps): EventWorker {
     prefix: deps.prefix,
     concurrency: deps.concurrency,
     autorun: false,
+    ...(deps.name !== undefined && { name: deps.name }),
     ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }),
     settings: {
       backoffStrategy: (attemptsMade, type) => {

@@ -9,6 +9,8 @@ export interface ForwardWorkerDeps extends ForwardDeps {
   readonly connection: Redis;
   readonly prefix: string;
   readonly concurrency: number;
+  /** Recorded on every job it processes (`processedBy`, shown by Bull Board). */
+  readonly name?: string;
   readonly lockDurationMs?: number;
 }
 
@@ -21,6 +23,7 @@ export function buildForwardWorker(deps: ForwardWorkerDeps): ForwardWorker {
     prefix: deps.prefix,
     concurrency: deps.concurrency,
     autorun: false,
+    ...(deps.name !== undefined && { name: deps.name }),
     // A send cut short by a dead worker is taken over once its lock lapses.
     ...(deps.lockDurationMs !== undefined && { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }),
     settings: {
