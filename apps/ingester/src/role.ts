@@ -10,7 +10,7 @@ import {
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
-import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role } from '@hookline/runtime';
+import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role, withSourceRedaction } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -44,7 +44,7 @@ export interface IngesterRole extends Role {
  * in-flight deliveries finish their enqueue, then lets go of Redis.
  */
 export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDeps): Promise<IngesterRole> {
-  const log = deps.logger;
+  const log = withSourceRedaction(deps.logger, deps.config);
   const connection = createProducerConnection(env.REDIS_URL, { commandTimeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queue = createEventQueue(connection, {

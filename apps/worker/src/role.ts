@@ -8,7 +8,7 @@ import {
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
-import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role } from '@hookline/runtime';
+import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role, withSourceRedaction } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -51,7 +51,7 @@ export interface WorkerRole extends Role {
  * Postgres, and Redis last.
  */
 export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Promise<WorkerRole> {
-  const log = deps.logger;
+  const log = withSourceRedaction(deps.logger, deps.config);
   // One connection per concurrent job of either worker, plus one for health checks and one for the sweeper.
   const database = createDatabase(env.DATABASE_URL, {
     maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 2,

@@ -16,6 +16,6 @@ export { answersWithin, type HealthRoutesOptions, healthRoutes } from './health-
 export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
 export { loadSourcesConfig } from './load-sources.js';
 export { loadStatusRules } from './load-status-rules.js';
-export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, type Logger, type LoggerOptions, withSourceRedaction } from './logger.js';
 export { metricsRoute } from './metrics-route.js';
 export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';

@@ -1,28 +1,23 @@
+import { type SourcesConfig, signatureSchemes } from '@hookline/core';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
-// Signature and credential headers wherever a request or its headers are logged, and any
-// field named like a secret. Raw bodies are never logged at all.
-const SIGNATURE_HEADERS = [
-  'authorization',
-  'cookie',
-  'x-signature',
-  'webhook-signature',
-  'stripe-signature',
-  'x-hub-signature-256',
-  'x-hub-signature',
-  'x-shopify-hmac-sha256',
-  'shopify-hmac-sha256',
-  'x-slack-signature',
-  'svix-signature',
-  'x-hookline-token',
-];
-const REDACT = [
-  ...SIGNATURE_HEADERS.flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
-  'secret',
-  'secrets',
-  '*.secret',
-  '*.secrets',
-];
+// Credentials that are no scheme's own: never logged wherever a request or its headers are.
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+
+/** Every header a provider scheme carries a signature or token in, from the schemes themselves. */
+const SCHEME_HEADERS = Object.values(signatureSchemes).flatMap((scheme) => scheme.signatureHeaders);
+
+const CENSOR = '[redacted]';
+
+function redactPaths(headers: readonly string[]): string[] {
+  return [
+    ...[...new Set(headers)].flatMap((name) => [`req.headers["${name}"]`, `headers["${name}"]`]),
+    'secret',
+    'secrets',
+    '*.secret',
+    '*.secrets',
+  ];
+}
 
 export interface LoggerOptions {
   readonly name: string;
@@ -31,11 +26,31 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
-/** A structured logger for one role. */
+/**
+ * A structured logger for one role. Signature and credential headers are redacted wherever a
+ * request or its headers are logged, and any field named like a secret; raw bodies are never
+ * logged at all.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
-    { name: options.name, level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      redact: { paths: redactPaths([...CREDENTIAL_HEADERS, ...SCHEME_HEADERS]), censor: CENSOR },
+    },
     options.destination,
+  );
+}
+
+/**
+ * The role's logger once its sources are known: also redacts the headers its sources' own
+ * schemes name (a custom Apify token header, say), which no fixed list can know in advance.
+ */
+export function withSourceRedaction(logger: Logger, config: SourcesConfig): Logger {
+  const configured = [...config.sources.values()].flatMap((source) => source.scheme.signatureHeaders);
+  return logger.child(
+    {},
+    { redact: { paths: redactPaths([...CREDENTIAL_HEADERS, ...SCHEME_HEADERS, ...configured]), censor: CENSOR } },
   );
 }
 
