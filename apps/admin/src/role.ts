@@ -1,6 +1,6 @@
 import type { StatusRules } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
-import { closeConnection, createAdminConnection, createEventQueue, type EventQueue, retentionOptions } from '@hookline/queue';
+import { closeConnection, createAdminConnection, createEventQueue, type EventQueue, eventQueueOptions } from '@hookline/queue';
 import { closeInOrder, type Logger, type Role } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -32,11 +32,7 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
   const database = createDatabase(env.DATABASE_URL, { maxConnections: 5, applicationName: 'hookline-admin' });
   const connection = createAdminConnection(env.REDIS_URL);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = createEventQueue(connection, {
-    prefix: env.HOOKLINE_QUEUE_PREFIX,
-    attempts: env.HOOKLINE_JOB_ATTEMPTS,
-    ...retentionOptions(env),
-  });
+  const queue = createEventQueue(connection, eventQueueOptions(env));
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const app = await buildApp({
     db: database.db,

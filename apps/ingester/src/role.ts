@@ -6,7 +6,7 @@ import {
   createProducerConnection,
   createStatsPublisher,
   type EventQueue,
-  retentionOptions,
+  eventQueueOptions,
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
@@ -47,11 +47,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
   const log = withSourceRedaction(deps.logger, deps.config);
   const connection = createProducerConnection(env.REDIS_URL, { commandTimeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = createEventQueue(connection, {
-    prefix: env.HOOKLINE_QUEUE_PREFIX,
-    attempts: env.HOOKLINE_JOB_ATTEMPTS,
-    ...retentionOptions(env),
-  });
+  const queue = createEventQueue(connection, eventQueueOptions(env));
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   const metrics = createIngesterMetrics();

@@ -48,7 +48,7 @@ export {
   watchRedisDurability,
 } from './redis-durability.js';
 export { enqueueReplay, REPLAY_PRIORITY, replayJobId } from './replay.js';
-export { retentionEnv, retentionOptions } from './retention-env.js';
+export { eventQueueOptions, retentionEnv, retentionOptions } from './retention-env.js';
 export {
   type CounterSample,
   createStatsPublisher,

@@ -24,3 +24,10 @@ export function retentionOptions(env: z.infer<typeof retentionEnv>): Pick<EventQ
     failed: { ageSeconds: env.HOOKLINE_FAILED_RETENTION_SECONDS, count: env.HOOKLINE_FAILED_RETENTION_COUNT },
   };
 }
+
+/** The events queue's options as every role that adds jobs reads them from its environment. */
+export function eventQueueOptions(
+  env: z.infer<typeof retentionEnv> & { readonly HOOKLINE_QUEUE_PREFIX: string },
+): EventQueueOptions {
+  return { prefix: env.HOOKLINE_QUEUE_PREFIX, attempts: env.HOOKLINE_JOB_ATTEMPTS, ...retentionOptions(env) };
+}
