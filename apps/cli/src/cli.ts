@@ -41,7 +41,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     return 2;
   }
   const rawBody = deps.readFile(file);
+  const base = options.url ?? deps.env.HOOKLINE_URL ?? 'http://127.0.0.1:3000';
   const request = buildRequest(source, rawBody, {
+    baseUrl: base,
     eventId: options['event-id'] ?? `hookline-cli-${randomUUID()}`,
     ...(options.type !== undefined && { eventType: options.type }),
     contentType: options['content-type'] ?? 'application/json',
@@ -53,7 +55,6 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     for (const [name, value] of Object.entries(request.headers)) deps.print(`${name}: ${value}`);
     return 0;
   }
-  const base = options.url ?? deps.env.HOOKLINE_URL ?? 'http://127.0.0.1:3000';
   const url = new URL(request.path, base);
   const response = await deps.fetch(url, { method: 'POST', headers: request.headers, body: rawBody });
   deps.print(`POST ${url.pathname} → ${response.status}`);

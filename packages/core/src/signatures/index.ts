@@ -4,6 +4,8 @@ import { hmacSha256Scheme } from './hmac-sha256.js';
 import type { SignatureScheme } from './scheme.js';
 import { shopifyScheme } from './shopify.js';
 import { slackScheme } from './slack.js';
+import { createHmacScheme } from './spec/hmac-scheme.js';
+import type { HmacSpecInput } from './spec/hmac-spec.js';
 import { standardWebhooksScheme } from './standard-webhooks.js';
 import { stripeScheme } from './stripe.js';
 import { svixScheme } from './svix.js';
@@ -20,12 +22,24 @@ export const signatureSchemes = {
   apify: createApifyScheme(),
 } as const satisfies Record<string, SignatureScheme>;
 
-export type ProviderName = keyof typeof signatureSchemes;
+export type PresetName = keyof typeof signatureSchemes;
+/** A preset, or `custom`: a scheme the source describes itself. */
+export type ProviderName = PresetName | 'custom';
 
-export const providerNames = Object.keys(signatureSchemes) as [ProviderName, ...ProviderName[]];
+export const providerNames: [ProviderName, ...ProviderName[]] = ['custom', ...(Object.keys(signatureSchemes) as PresetName[])];
+
+export interface SchemeOptions {
+  readonly tokenHeader?: string | undefined;
+  /** The description of a `custom` provider's scheme. */
+  readonly scheme?: HmacSpecInput | undefined;
+}
 
 /** The scheme for one source: the provider's, with the source's own options applied. */
-export function schemeFor(provider: ProviderName, options: { readonly tokenHeader?: string | undefined } = {}): SignatureScheme {
+export function schemeFor(provider: ProviderName, options: SchemeOptions = {}): SignatureScheme {
+  if (provider === 'custom') {
+    if (options.scheme === undefined) throw new Error('provider custom needs a scheme');
+    return createHmacScheme('custom', options.scheme);
+  }
   if (provider === 'apify' && options.tokenHeader !== undefined) return createApifyScheme(options.tokenHeader);
   return signatureSchemes[provider];
 }
@@ -34,7 +48,9 @@ export { createApifyScheme, DEFAULT_APIFY_TOKEN_HEADER } from './apify.js';
 export { hmacSha256Scheme, signHmacSha256 } from './hmac-sha256.js';
 export type {
   EntityPaths,
+  HandshakeReply,
   ParsedDelivery,
+  ReplayGuard,
   Secret,
   SignatureScheme,
   SignedRequest,
@@ -43,6 +59,8 @@ export type {
   VerifyInput,
   VerifyResult,
 } from './scheme.js';
+export { createHmacScheme, type SchemeExtras } from './spec/hmac-scheme.js';
+export { type HmacSpec, type HmacSpecInput, hmacSpecSchema } from './spec/hmac-spec.js';
 export {
   createStandardWebhooksScheme,
   isStandardWebhooksSecret,
