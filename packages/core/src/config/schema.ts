@@ -119,6 +119,8 @@ const sourceSchema = z
       ctx.addIssue({ code: 'custom', path: ['scheme'], message });
       return;
     }
+    // A description with problems of its own has reported them already; there is no scheme to check against.
+    if (source.scheme !== undefined && !hmacSpecSchema.safeParse(source.scheme).success) return;
     const scheme = schemeFor(source.provider, { scheme: source.scheme });
     if (source.entity !== undefined && source.statuses === undefined && scheme.defaultStatuses === undefined) {
       ctx.addIssue({ code: 'custom', path: ['statuses'], message: 'is required when entity is set' });
