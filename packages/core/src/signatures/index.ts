@@ -1,6 +1,33 @@
 import { createApifyScheme } from './apify.js';
 import { githubScheme } from './github.js';
 import { hmacSha256Scheme } from './hmac-sha256.js';
+import {
+  bitbucketScheme,
+  docuSignScheme,
+  intercomScheme,
+  lemonSqueezyScheme,
+  lineScheme,
+  razorpayScheme,
+  sentryScheme,
+  squareScheme,
+  typeformScheme,
+  vercelScheme,
+  wooCommerceScheme,
+} from './presets/body-signed.js';
+import { discordScheme } from './presets/discord.js';
+import { clerkScheme, openAiScheme, polarScheme, replicateScheme, resendScheme } from './presets/svix-family.js';
+import {
+  calendlyScheme,
+  linearScheme,
+  muxScheme,
+  paddleScheme,
+  personaScheme,
+  twitchScheme,
+  zendeskScheme,
+} from './presets/timestamped.js';
+import { gitlabScheme, postmarkScheme } from './presets/token.js';
+import { twilioScheme } from './presets/twilio.js';
+import { zoomScheme } from './presets/zoom.js';
 import type { SignatureScheme } from './scheme.js';
 import { shopifyScheme } from './shopify.js';
 import { slackScheme } from './slack.js';
@@ -20,6 +47,34 @@ export const signatureSchemes = {
   slack: slackScheme,
   svix: svixScheme,
   apify: createApifyScheme(),
+  bitbucket: bitbucketScheme,
+  calendly: calendlyScheme,
+  clerk: clerkScheme,
+  discord: discordScheme,
+  docusign: docuSignScheme,
+  gitlab: gitlabScheme,
+  intercom: intercomScheme,
+  lemonsqueezy: lemonSqueezyScheme,
+  line: lineScheme,
+  linear: linearScheme,
+  mux: muxScheme,
+  openai: openAiScheme,
+  paddle: paddleScheme,
+  persona: personaScheme,
+  polar: polarScheme,
+  postmark: postmarkScheme,
+  razorpay: razorpayScheme,
+  replicate: replicateScheme,
+  resend: resendScheme,
+  sentry: sentryScheme,
+  square: squareScheme,
+  twilio: twilioScheme,
+  twitch: twitchScheme,
+  typeform: typeformScheme,
+  vercel: vercelScheme,
+  woocommerce: wooCommerceScheme,
+  zendesk: zendeskScheme,
+  zoom: zoomScheme,
 } as const satisfies Record<string, SignatureScheme>;
 
 export type PresetName = keyof typeof signatureSchemes;
@@ -46,6 +101,7 @@ export function schemeFor(provider: ProviderName, options: SchemeOptions = {}): 
 
 export { createApifyScheme, DEFAULT_APIFY_TOKEN_HEADER } from './apify.js';
 export { hmacSha256Scheme, signHmacSha256 } from './hmac-sha256.js';
+export { ed25519PublicKey, signEd25519 } from './presets/discord.js';
 export type {
   EntityPaths,
   HandshakeReply,
