@@ -8,6 +8,8 @@ export interface RequestOptions {
   readonly contentType: string;
   /** Which of the source's secrets to sign with (0: the first, as a sender would after rotation). */
   readonly secretIndex: number;
+  /** Signs with this instead of the configured secret: a public-key sender's private key. */
+  readonly signingKey?: string;
   readonly nowSeconds: number;
   /** Where the ingester is: senders that sign the URL (Twilio, Square) sign the one posted to. */
   readonly baseUrl: string;
@@ -24,7 +26,7 @@ export function buildRequest(source: SourceConfig, rawBody: Buffer, options: Req
   if (secret === undefined) throw new Error(`source "${source.name}" has no secret #${options.secretIndex}`);
   const path = `/webhooks/${source.name}`;
   const signed = source.scheme.sign({
-    secret: secret.value,
+    secret: options.signingKey ?? secret.value,
     rawBody,
     nowSeconds: options.nowSeconds,
     eventId: options.eventId,
