@@ -23,7 +23,7 @@ let pipeline: Pipeline;
 
 beforeAll(async () => {
   pipeline = await createPipeline({ config: sourcesConfig({ yaml, env }) });
-  pipeline.startWorker();
+  await pipeline.startWorker();
 });
 
 afterAll(async () => {
