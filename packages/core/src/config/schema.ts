@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hmacSpecSchema, providerNames, schemeFor } from '../signatures/index.js';
+import { providerNames, schemeFor } from '../signatures/index.js';
+import { hmacSpecSchema } from '../signatures/spec/hmac-spec.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const path = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as data.object.id');

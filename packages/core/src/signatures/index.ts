@@ -101,7 +101,6 @@ export function schemeFor(provider: ProviderName, options: SchemeOptions = {}): 
 
 export { createApifyScheme, DEFAULT_APIFY_TOKEN_HEADER } from './apify.js';
 export { hmacSha256Scheme, signHmacSha256 } from './hmac-sha256.js';
-export { ed25519PublicKey, signEd25519 } from './presets/discord.js';
 export type {
   EntityPaths,
   HandshakeReply,
@@ -115,8 +114,7 @@ export type {
   VerifyInput,
   VerifyResult,
 } from './scheme.js';
-export { createHmacScheme, type SchemeExtras } from './spec/hmac-scheme.js';
-export { type HmacSpec, type HmacSpecInput, hmacSpecSchema } from './spec/hmac-spec.js';
+export type { HmacSpecInput } from './spec/hmac-spec.js';
 export {
   createStandardWebhooksScheme,
   isStandardWebhooksSecret,
