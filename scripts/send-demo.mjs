@@ -9,7 +9,7 @@ const url = process.env.HOOKLINE_URL ?? 'http://127.0.0.1:3000';
 
 const body = JSON.stringify({ type: 'payment.updated', data: { id: 'pay_demo_1', status } });
 const timestamp = Math.floor(Date.now() / 1000);
-const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+const signature = createHmac('sha256', secret).update(`${eventId}.${timestamp}.${body}`).digest('hex');
 
 const response = await fetch(`${url}/webhooks/demo`, {
   method: 'POST',

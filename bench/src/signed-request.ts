@@ -18,7 +18,7 @@ export function signedDelivery(eventId: string, entity = `ent_${eventId}`, statu
       'content-type': 'application/json',
       'x-event-id': eventId,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${signHmacSha256(BENCH_SECRET, timestamp, Buffer.from(body))}`,
+      'x-signature': `sha256=${signHmacSha256(BENCH_SECRET, eventId, timestamp, Buffer.from(body))}`,
     },
   };
 }

@@ -101,7 +101,8 @@ function headersOf(fuzz: FuzzRequest): Record<string, string> {
   if (fuzz.signature !== 'missing') {
     headers['x-timestamp'] = String(timestamp);
     const secret = fuzz.signature === 'wrong-secret' ? 'not-the-secret' : SECRET;
-    headers['x-signature'] = fuzz.signature === 'garbled' ? 'sha256=zz!' : `sha256=${signHmacSha256(secret, timestamp, raw)}`;
+    headers['x-signature'] =
+      fuzz.signature === 'garbled' ? 'sha256=zz!' : `sha256=${signHmacSha256(secret, fuzz.eventId ?? '', timestamp, raw)}`;
   }
   if (fuzz.signature === 'huge-header') headers['x-pad'] = 'p'.repeat(40_000);
   if (fuzz.signature === 'many-headers') {

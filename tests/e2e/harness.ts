@@ -69,7 +69,7 @@ export function signedDelivery(eventId: string, body: string) {
       'content-type': 'application/json',
       'x-event-id': eventId,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${signHmacSha256(SECRET, timestamp, Buffer.from(body))}`,
+      'x-signature': `sha256=${signHmacSha256(SECRET, eventId, timestamp, Buffer.from(body))}`,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signatureSchemes } from '@hookline/core';
+import { signatureSchemes, signHmacSha256 } from '@hookline/core';
 import { entityStates, webhookEvents } from '@hookline/db';
 import { sign as signGitHub } from '@octokit/webhooks-methods';
 import { and, eq } from 'drizzle-orm';
@@ -15,6 +15,7 @@ const secrets = {
   SLACK_SECRET: 'e2e-slack-secret',
   SVIX_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   APIFY_TOKEN: 'e2e-apify-token',
+  GENERIC_SECRET: 'e2e-generic-secret',
 };
 
 // Every source names only its provider and its secret, as the docs tell users to.
@@ -26,6 +27,7 @@ sources:
   - { name: slack, provider: slack, secrets: [SLACK_SECRET] }
   - { name: svix, provider: svix, secrets: [SVIX_SECRET] }
   - { name: apify, provider: apify, secrets: [APIFY_TOKEN] }
+  - { name: generic, provider: hmac-sha256, secrets: [GENERIC_SECRET] }
 `;
 
 let pipeline: Pipeline;
@@ -91,8 +93,7 @@ function stripeDelivery(id: string, type: string, intent: string, status: string
   return { url: '/webhooks/stripe', body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } };
 }
 
-async function githubDelivery(deliveryId: string): Promise<Delivery> {
-  const body = '{"action":"opened","issue":{"number":12}}';
+async function githubDelivery(deliveryId: string, body = '{"action":"opened","issue":{"number":12}}'): Promise<Delivery> {
   return {
     url: '/webhooks/github',
     body,
@@ -105,8 +106,11 @@ async function githubDelivery(deliveryId: string): Promise<Delivery> {
   };
 }
 
-function shopifyDelivery(eventId: string, webhookId: string): Delivery {
-  const body = '{"id":820982911946154500,"financial_status":"paid"}';
+function shopifyDelivery(
+  eventId: string,
+  webhookId: string,
+  body = '{"id":820982911946154500,"financial_status":"paid"}',
+): Delivery {
   return {
     url: '/webhooks/shopify',
     body,
@@ -279,5 +283,74 @@ describe('apify runs end to end', () => {
     const { 'x-apify-webhook-dispatch-id': _dropped, ...headers } = delivery.headers;
     expect((await send({ ...delivery, headers })).eventId).toBe('ACTOR.RUN.ABORTED:run_c');
     expect(await stored('apify', 'ACTOR.RUN.ABORTED:run_c')).toMatchObject({ entityId: 'run_c', status: 'ABORTED' });
+  });
+});
+
+describe('a captured delivery re-sent under a new event id', () => {
+  async function sendRaw(delivery: Delivery) {
+    return pipeline.ingester.inject({ method: 'POST', url: delivery.url, payload: delivery.body, headers: delivery.headers });
+  }
+
+  /** Only the replay's own job would store it: none may exist, and the source holds `count` rows. */
+  async function expectNotStored(source: string, eventId: string, count: number) {
+    expect(await pipeline.queue.getJob(`${source}/${eventId}`)).toBeUndefined();
+    expect(await rows(source)).toHaveLength(count);
+  }
+
+  function genericDelivery(eventId: string, body: string): Delivery {
+    const timestamp = now();
+    return {
+      url: '/webhooks/generic',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-event-id': eventId,
+        'x-timestamp': String(timestamp),
+        'x-signature': `sha256=${signHmacSha256(secrets.GENERIC_SECRET, eventId, timestamp, Buffer.from(body))}`,
+      },
+    };
+  }
+
+  it('generic: the signature covers the id, so a fresh id is refused and nothing is stored', async () => {
+    const captured = genericDelivery('gen-1', '{"type":"order.paid","data":{"id":"o1"}}');
+    expect((await send(captured)).status).toBe('accepted');
+    await stored('generic', 'gen-1');
+    const replay = await sendRaw({ ...captured, headers: { ...captured.headers, 'x-event-id': 'gen-forged' } });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('invalid_signature');
+    expect((await send(captured)).status).toBe('duplicate');
+    expect((await send(genericDelivery('gen-2', '{"type":"order.paid","data":{"id":"o2"}}'))).status).toBe('accepted');
+    await stored('generic', 'gen-2');
+    await expectNotStored('generic', 'gen-forged', 2);
+  });
+
+  it('github: the same body under a fresh X-GitHub-Delivery is a duplicate, the same id too, a new body is stored', async () => {
+    const captured = await githubDelivery('replay-gh-1', '{"action":"opened","issue":{"number":98}}');
+    const other = await githubDelivery('replay-gh-3', '{"action":"closed","issue":{"number":98}}');
+    const before = (await rows('github')).length;
+    expect((await send(captured)).status).toBe('accepted');
+    await stored('github', 'replay-gh-1');
+    expect((await send({ ...captured, headers: { ...captured.headers, 'x-github-delivery': 'replay-gh-2' } })).status).toBe(
+      'duplicate',
+    );
+    expect((await send(captured)).status).toBe('duplicate');
+    expect((await send(other)).status).toBe('accepted');
+    await stored('github', 'replay-gh-3');
+    await expectNotStored('github', 'replay-gh-2', before + 2);
+  });
+
+  it('shopify: the same body and topic under fresh ids is a duplicate; the same body under another topic is stored', async () => {
+    const captured = shopifyDelivery('replay-shop-1', 'replay-webhook-1', '{"id":820982911946154501,"financial_status":"paid"}');
+    const before = (await rows('shopify')).length;
+    expect((await send(captured)).status).toBe('accepted');
+    await stored('shopify', 'replay-shop-1');
+    const replay = { ...captured.headers, 'shopify-event-id': 'replay-shop-2', 'shopify-webhook-id': 'replay-webhook-2' };
+    expect((await send({ ...captured, headers: replay })).status).toBe('duplicate');
+    expect((await send(captured)).status).toBe('duplicate');
+    // orders/updated of the same order may carry the very same bytes: a distinct event, stored.
+    const updated = { ...captured.headers, 'shopify-event-id': 'replay-shop-3', 'shopify-topic': 'orders/updated' };
+    expect((await send({ ...captured, headers: updated })).status).toBe('accepted');
+    await stored('shopify', 'replay-shop-3');
+    await expectNotStored('shopify', 'replay-shop-2', before + 2);
   });
 });

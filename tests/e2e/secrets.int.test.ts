@@ -52,7 +52,7 @@ describe('secrets in logs, error bodies and metrics', () => {
     const errorBodies: string[] = [];
     async function deliver(eventId: string, body: string, variant: 'valid' | 'wrong' | 'stale' | 'bare') {
       const timestamp = Math.floor(Date.now() / 1000) - (variant === 'stale' ? 3600 : 0);
-      const expected = signHmacSha256(SECRET, timestamp, Buffer.from(body));
+      const expected = signHmacSha256(SECRET, eventId, timestamp, Buffer.from(body));
       expectedSignatures.push(expected);
       const signature = variant === 'wrong' ? createHmac('sha256', 'guess').update(body).digest('hex') : expected;
       sentSignatures.push(signature);

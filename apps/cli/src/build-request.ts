@@ -8,7 +8,11 @@ export interface RequestOptions {
   readonly contentType: string;
   /** Which of the source's secrets to sign with (0: the first, as a sender would after rotation). */
   readonly secretIndex: number;
+  /** Signs with this instead of the configured secret: a public-key sender's private key. */
+  readonly signingKey?: string;
   readonly nowSeconds: number;
+  /** Where the ingester is: senders that sign the URL (Twilio, Square) sign the one posted to. */
+  readonly baseUrl: string;
 }
 
 export interface SignedDelivery {
@@ -20,16 +24,19 @@ export interface SignedDelivery {
 export function buildRequest(source: SourceConfig, rawBody: Buffer, options: RequestOptions): SignedDelivery {
   const secret = source.secrets.find((candidate) => candidate.index === options.secretIndex);
   if (secret === undefined) throw new Error(`source "${source.name}" has no secret #${options.secretIndex}`);
+  const path = `/webhooks/${source.name}`;
   const signed = source.scheme.sign({
-    secret: secret.value,
+    secret: options.signingKey ?? secret.value,
     rawBody,
     nowSeconds: options.nowSeconds,
     eventId: options.eventId,
     ...(options.eventType !== undefined && { eventType: options.eventType }),
+    url: source.url ?? new URL(path, options.baseUrl).href,
+    contentType: options.contentType,
   });
   const query = signed.query ? `?${new URLSearchParams(signed.query)}` : '';
   return {
-    path: `/webhooks/${source.name}${query}`,
+    path: `${path}${query}`,
     headers: { 'content-type': options.contentType, ...signed.headers },
   };
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
+import { type PresetName, parseSourcesConfig, providerNames, type SourcesConfig } from '@hookline/core';
+import { presetSamples } from '@hookline/core/testing';
 import { startTestIngester, type TestIngester } from '@hookline/ingester/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliDeps, runCli } from './cli.js';
@@ -184,6 +185,79 @@ describe('the hookline entrypoint', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(output).toContain('POST /webhooks/stripe → 200');
     expect(output).toContain('"eventId":"evt_cli_main"');
+    expect(code).toBe(0);
+  });
+});
+
+describe('hookline send, for every preset and a custom scheme', () => {
+  const presets = providerNames.filter((name): name is PresetName => name !== 'custom');
+  const envName = (provider: string) => `${provider.replaceAll('-', '_').toUpperCase()}_SECRET`;
+  const allEnv: Record<string, string> = {
+    ...Object.fromEntries(presets.map((provider) => [envName(provider), presetSamples[provider].secret])),
+    ACME_SECRET: 'acme-secret',
+    DISCORD_PRIVATE_KEY: presetSamples.discord.signingKey ?? '',
+  };
+  const allYaml = `sources:\n${presets.map((p) => `  - { name: ${p}, provider: ${p}, secrets: [${envName(p)}] }`).join('\n')}
+  - name: acme
+    provider: custom
+    secrets: [ACME_SECRET]
+    scheme:
+      algorithm: sha512
+      encoding: base64
+      signature: { headers: [X-Acme-Signature], prefix: 'v1=' }
+      timestamp: { from: 'header:X-Acme-Time', format: iso8601 }
+      content: '{id}:{timestamp}:{url}:{body}'
+      tolerance: { seconds: 120 }
+      id: ['header:X-Acme-Delivery']
+      type: ['body:kind']
+`;
+  const allConfig = () => {
+    const result = parseSourcesConfig(allYaml, allEnv);
+    if (!result.ok) throw new Error(result.problems.join());
+    return result.config;
+  };
+  let everything: TestIngester;
+  let everythingUrl: string;
+
+  beforeAll(async () => {
+    everything = await startTestIngester({ config: allConfig() });
+    await everything.app.listen({ port: 0, host: '127.0.0.1' });
+    everythingUrl = `http://127.0.0.1:${(everything.app.server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await everything.close();
+  });
+
+  async function send(source: string, body: string, extra: string[]) {
+    const lines: string[] = [];
+    const code = await runCli(['send', source, file(`${source}.body`, body), '--url', everythingUrl, ...extra], {
+      env: allEnv,
+      loadConfig: allConfig,
+      readFile: (path) => readFileSync(path),
+      fetch,
+      print: (line) => lines.push(line),
+      nowSeconds: () => Math.floor(Date.now() / 1000),
+    });
+    return { code, lines };
+  }
+
+  it.each(presets)('%s: signs the sample as the sender would, and the ingester accepts it', async (provider) => {
+    const sample = presetSamples[provider];
+    const extra = [
+      ...(sample.contentType ? ['--content-type', sample.contentType] : []),
+      ...(sample.headerEventType ? ['--type', sample.headerEventType] : []),
+      ...(provider === 'discord' ? ['--signing-key-env', 'DISCORD_PRIVATE_KEY'] : []),
+    ];
+    const { code, lines } = await send(provider, sample.body(Math.floor(Date.now() / 1000)), extra);
+    expect(lines[0]).toBe(`POST /webhooks/${provider} → 200`);
+    expect(JSON.parse(lines[1] ?? '{}')).toMatchObject({ status: 'accepted' });
+    expect(code).toBe(0);
+  });
+
+  it('a custom scheme: signs id, timestamp, URL and body as described', async () => {
+    const { code, lines } = await send('acme', '{"kind":"thing.made"}', ['--event-id', 'acme-1']);
+    expect(lines).toEqual(['POST /webhooks/acme → 200', '{"status":"accepted","source":"acme","eventId":"acme-1"}']);
     expect(code).toBe(0);
   });
 });

@@ -12,6 +12,8 @@ options:
   --type <type>          event type, where the provider sends it in a header (GitHub event, Shopify topic)
   --content-type <type>  default application/json (Slack slash commands: application/x-www-form-urlencoded)
   --secret-index <n>     sign with the source's n-th secret (default 0)
+  --signing-key-env <v>  sign with this env var's value instead: the private key of senders that
+                         sign with one (Discord: the 32-byte ed25519 seed, hex)
   --url <url>            ingester base URL for send (default $HOOKLINE_URL or http://127.0.0.1:3000)
 
 Reads the same sources file (HOOKLINE_CONFIG) and secret env vars as the services.`;
@@ -40,12 +42,21 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     deps.print(`no source named "${sourceName}" in the sources file`);
     return 2;
   }
+  const keyEnv = options['signing-key-env'];
+  const signingKey = keyEnv === undefined ? undefined : deps.env[keyEnv]?.trim();
+  if (keyEnv !== undefined && !signingKey) {
+    deps.print(`env var ${keyEnv} (--signing-key-env) is not set`);
+    return 2;
+  }
   const rawBody = deps.readFile(file);
+  const base = options.url ?? deps.env.HOOKLINE_URL ?? 'http://127.0.0.1:3000';
   const request = buildRequest(source, rawBody, {
+    baseUrl: base,
     eventId: options['event-id'] ?? `hookline-cli-${randomUUID()}`,
     ...(options.type !== undefined && { eventType: options.type }),
     contentType: options['content-type'] ?? 'application/json',
     secretIndex: Number(options['secret-index'] ?? '0'),
+    ...(signingKey !== undefined && { signingKey }),
     nowSeconds: deps.nowSeconds(),
   });
 
@@ -53,7 +64,6 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     for (const [name, value] of Object.entries(request.headers)) deps.print(`${name}: ${value}`);
     return 0;
   }
-  const base = options.url ?? deps.env.HOOKLINE_URL ?? 'http://127.0.0.1:3000';
   const url = new URL(request.path, base);
   const response = await deps.fetch(url, { method: 'POST', headers: request.headers, body: rawBody });
   deps.print(`POST ${url.pathname} → ${response.status}`);
@@ -70,6 +80,7 @@ function parse(argv: readonly string[]) {
       type: { type: 'string' },
       'content-type': { type: 'string' },
       'secret-index': { type: 'string' },
+      'signing-key-env': { type: 'string' },
       url: { type: 'string' },
     },
   });

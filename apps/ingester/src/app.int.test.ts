@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
 import type { EventQueue } from '@hookline/queue';
@@ -21,6 +22,15 @@ sources:
   - name: billing
     provider: standard-webhooks
     secrets: [BILLING_SECRET]
+  - name: plain
+    provider: custom
+    secrets: [ORDERS_SECRET]
+    scheme:
+      algorithm: sha256
+      encoding: hex
+      signature: { headers: [x-signature], prefix: 'sha256=' }
+      content: '{body}'
+      id: ['header:x-event-id']
 `,
     { ORDERS_SECRET: SECRET, ORDERS_SECRET_OLD: OLD_SECRET, BILLING_SECRET: SW_SECRET },
   );
@@ -45,7 +55,7 @@ function signed(body: string, options: { id?: string; secret?: string; timestamp
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-timestamp': String(timestamp),
-    'x-signature': `sha256=${signHmacSha256(options.secret ?? SECRET, timestamp, Buffer.from(body))}`,
+    'x-signature': `sha256=${signHmacSha256(options.secret ?? SECRET, options.id ?? '', timestamp, Buffer.from(body))}`,
   };
   if (options.id) headers['x-event-id'] = options.id;
   return { method: 'POST' as const, url: '/webhooks/orders', payload: body, headers };
@@ -144,7 +154,14 @@ describe('POST /webhooks/:source', () => {
   });
 
   it('answers 400 missing_event_id when nothing names the event', async () => {
-    const response = await app.inject(signed('{"type":"x"}'));
+    const body = '{"type":"x"}';
+    const signature = createHmac('sha256', SECRET).update(body).digest('hex');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/plain',
+      payload: body,
+      headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('missing_event_id');
   });

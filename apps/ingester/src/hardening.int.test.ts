@@ -35,7 +35,7 @@ function signed(source: string, id: string, body = '{"type":"t"}') {
       'content-type': 'application/json',
       'x-event-id': id,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${signHmacSha256(SECRET, timestamp, Buffer.from(body))}`,
+      'x-signature': `sha256=${signHmacSha256(SECRET, id, timestamp, Buffer.from(body))}`,
     },
   };
 }

@@ -16,7 +16,7 @@ afterAll(async () => {
 function rawDelivery(eventId: string): { head: string; body: string } {
   const body = JSON.stringify({ id: eventId });
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = signHmacSha256(SECRET, timestamp, Buffer.from(body));
+  const signature = signHmacSha256(SECRET, eventId, timestamp, Buffer.from(body));
   const head = [
     'POST /webhooks/orders HTTP/1.1',
     'host: 127.0.0.1',

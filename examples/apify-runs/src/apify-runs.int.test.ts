@@ -45,7 +45,7 @@ function runWebhook(runId: string, status: string, extra: Record<string, unknown
       'content-type': 'application/json',
       'x-event-id': `${runId}-${status}`,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${signHmacSha256(SECRET, timestamp, Buffer.from(body))}`,
+      'x-signature': `sha256=${signHmacSha256(SECRET, `${runId}-${status}`, timestamp, Buffer.from(body))}`,
     },
   };
 }

@@ -13,13 +13,14 @@ async function deliver(status: string, finishedAt: string | null): Promise<void>
     resource: { id: runId, actId: 'act_example', status, defaultDatasetId: `ds_${runId}`, finishedAt },
   });
   const timestamp = Math.floor(Date.now() / 1000);
+  const eventId = `${runId}-${status}`;
   const response = await fetch(`${url}/webhooks/apify`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-event-id': `${runId}-${status}`,
+      'x-event-id': eventId,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+      'x-signature': `sha256=${createHmac('sha256', secret).update(`${eventId}.${timestamp}.${body}`).digest('hex')}`,
     },
     body,
   });

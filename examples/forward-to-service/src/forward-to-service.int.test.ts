@@ -57,7 +57,7 @@ async function deliver(eventId: string, status: string): Promise<void> {
       'content-type': 'application/json',
       'x-event-id': eventId,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${signHmacSha256(ORDERS_SECRET, timestamp, Buffer.from(body))}`,
+      'x-signature': `sha256=${signHmacSha256(ORDERS_SECRET, eventId, timestamp, Buffer.from(body))}`,
     },
   });
   expect(response.statusCode).toBe(200);

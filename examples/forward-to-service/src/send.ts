@@ -16,7 +16,7 @@ for (let i = 0; i < 2; i++) {
       'content-type': 'application/json',
       'x-event-id': eventId,
       'x-timestamp': String(timestamp),
-      'x-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+      'x-signature': `sha256=${createHmac('sha256', secret).update(`${eventId}.${timestamp}.${body}`).digest('hex')}`,
     },
     body,
   });

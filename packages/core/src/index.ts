@@ -1,5 +1,6 @@
 export { type BackoffPolicy, retryDelayMs } from './backoff.js';
 export { sourcesFileSchema } from './config/schema.js';
+export { secretHeaderNames } from './config/secret-headers.js';
 export {
   type ForwardDestination,
   formatPath,
@@ -17,7 +18,7 @@ export type { Headers } from './headers.js';
 export { HttpError, RETRY_AFTER_SECONDS } from './http-error.js';
 export type { IncomingEvent } from './ingest/incoming-event.js';
 export { payloadText } from './ingest/parse-body.js';
-export { type Delivery, prepareEvent } from './ingest/prepare-event.js';
+export { type Delivery, prepareEvent, type ReplayMark } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
 export * from './signatures/index.js';
 export { inLockOrder, planWaves } from './status/lock-order.js';

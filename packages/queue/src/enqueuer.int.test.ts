@@ -84,3 +84,39 @@ describe('batching', () => {
     for (const id of ['b1', 'b7']) expect((await queue.getJob(`orders/batch-${id}`))?.data.eventId).toBe(`batch-${id}`);
   });
 });
+
+describe('replay guard', () => {
+  const mark = (digest: string) => ({ digest, windowSeconds: 60 });
+  const bodyEvent = (eventId: string) => ({ ...event(eventId), source: 'guarded' });
+
+  it('answers a known body under a fresh id as duplicate and queues nothing for it', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    expect(await enqueuer.enqueue(bodyEvent('g-original'), mark('aa'))).toBe('accepted');
+    expect(await enqueuer.enqueue(bodyEvent('g-replayed'), mark('aa'))).toBe('duplicate');
+    expect(await queue.getJob('guarded/g-replayed')).toBeUndefined();
+    expect(await connection.ttl(`${queue.toKey('replay-guard')}:guarded:aa`)).toBeGreaterThan(0);
+  });
+
+  it("lets the body's own event id through to the ordinary duplicate check", async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    await connection.set(`${queue.toKey('replay-guard')}:guarded:bb`, 'g-retried', 'EX', 60);
+    expect(await enqueuer.enqueue(bodyEvent('g-retried'), mark('bb'))).toBe('accepted');
+    expect(await enqueuer.enqueue(bodyEvent('g-retried'), mark('bb'))).toBe('duplicate');
+  });
+
+  it('passes distinct bodies, and keeps one of a burst of one body under many ids', async () => {
+    const enqueuer = createEnqueuer(queue, connection, { maxBatch: 3 });
+    expect(await enqueuer.enqueue(bodyEvent('g-c1'), mark('cc'))).toBe('accepted');
+    expect(await enqueuer.enqueue(bodyEvent('g-d1'), mark('dd'))).toBe('accepted');
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => enqueuer.enqueue(bodyEvent(`g-e${index}`), mark('ee'))),
+    );
+    expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1);
+  });
+
+  it('keeps bodies of different sources apart', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    expect(await enqueuer.enqueue(bodyEvent('g-f1'), mark('ff'))).toBe('accepted');
+    expect(await enqueuer.enqueue({ ...event('g-f2'), source: 'other' }, mark('ff'))).toBe('accepted');
+  });
+});

@@ -1,4 +1,4 @@
-import { HttpError, type IncomingEvent, RETRY_AFTER_SECONDS, toJobId } from '@hookline/core';
+import { HttpError, type IncomingEvent, RETRY_AFTER_SECONDS, type ReplayMark, toJobId } from '@hookline/core';
 import type { Redis, Result } from 'ioredis';
 import type { EventQueue } from './event-queue.js';
 
@@ -21,7 +21,11 @@ export class QueueUnavailableError extends HttpError {
 }
 
 export interface Enqueuer {
-  enqueue(event: IncomingEvent): Promise<EnqueueOutcome>;
+  /**
+   * With a replay mark, a body already seen within the mark's window under another event id is
+   * a `duplicate` and is not queued; the same id again still passes to the usual duplicate check.
+   */
+  enqueue(event: IncomingEvent, replayMark?: ReplayMark): Promise<EnqueueOutcome>;
   /** True when Redis answers a PING within the timeout. */
   isReady(): Promise<boolean>;
 }
@@ -48,9 +52,29 @@ for i, key in ipairs(KEYS) do
 end
 return marks`;
 
+/*
+ * The replay guard, before the add: each key (source + body digest) is set to the event id that
+ * first brought that body, with the window as its expiry. A different id finding it is a replay
+ * (0) and is never added. The holder's own id passes (1) so its redelivery, or its retry after a
+ * failed add, meets the ordinary duplicate check instead.
+ */
+const GUARD_REPLAYS = `
+local verdicts = {}
+for i, key in ipairs(KEYS) do
+  local id = ARGV[2 * i - 1]
+  local holder = redis.call('GET', key)
+  if not holder then
+    redis.call('SET', key, id, 'EX', ARGV[2 * i])
+    verdicts[i] = 1
+  elseif holder == id then verdicts[i] = 1
+  else verdicts[i] = 0 end
+end
+return verdicts`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     hooklineMarkFirstDeliveries(numberOfKeys: number, ...jobKeys: string[]): Result<number[], Context>;
+    hooklineGuardReplays(numberOfKeys: number, ...keysThenArguments: string[]): Result<number[], Context>;
   }
 }
 
@@ -65,6 +89,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 interface Pending {
   readonly event: IncomingEvent;
   readonly jobId: string;
+  readonly replayMark: ReplayMark | undefined;
   resolve(outcome: EnqueueOutcome): void;
   reject(error: Error): void;
 }
@@ -73,25 +98,42 @@ interface Pending {
  * Enqueues verified events with jobId = dedupe key, failing fast when Redis is unavailable.
  * Deliveries that arrive in the same turn of the event loop are added together: one
  * `addBulk` (one MULTI) and one marking script per batch instead of two round trips per
- * delivery. Each delivery is answered only after its own batch is durable.
+ * delivery. Each delivery is answered only after its own batch is durable. A batch holding
+ * replay-guarded deliveries takes one more round trip, before the add, for the guard.
  */
 export function createEnqueuer(queue: EventQueue, connection: Redis, options: EnqueuerOptions = {}): Enqueuer {
   const timeoutMs = options.timeoutMs ?? 1000;
   const maxBatch = options.maxBatch ?? 64;
   connection.defineCommand('hooklineMarkFirstDeliveries', { lua: MARK_FIRST_DELIVERIES });
+  connection.defineCommand('hooklineGuardReplays', { lua: GUARD_REPLAYS });
   let pending: Pending[] = [];
 
-  async function addAndMark(batch: Pending[]): Promise<number[]> {
-    await queue.addBulk(batch.map(({ event, jobId }) => ({ name: event.source, data: event, opts: { jobId } })));
-    const keys = batch.map(({ jobId }) => queue.toKey(jobId));
-    return connection.hooklineMarkFirstDeliveries(keys.length, ...keys);
+  /** The deliveries of the batch that are replays of another event's body. */
+  async function findReplays(batch: Pending[]): Promise<Set<Pending>> {
+    const guarded = batch.filter((item) => item.replayMark !== undefined);
+    if (guarded.length === 0) return new Set();
+    const keys = guarded.map(({ event, replayMark }) => `${queue.toKey('replay-guard')}:${event.source}:${replayMark?.digest}`);
+    const windows = guarded.flatMap(({ event, replayMark }) => [event.eventId, String(replayMark?.windowSeconds)]);
+    const verdicts = await connection.hooklineGuardReplays(keys.length, ...keys, ...windows);
+    return new Set(guarded.filter((_item, index) => verdicts[index] === 0));
+  }
+
+  async function addAndMark(batch: Pending[]): Promise<EnqueueOutcome[]> {
+    const replays = await findReplays(batch);
+    const fresh = batch.filter((item) => !replays.has(item));
+    if (fresh.length === 0) return batch.map(() => 'duplicate');
+    await queue.addBulk(fresh.map(({ event, jobId }) => ({ name: event.source, data: event, opts: { jobId } })));
+    const keys = fresh.map(({ jobId }) => queue.toKey(jobId));
+    const marks = await connection.hooklineMarkFirstDeliveries(keys.length, ...keys);
+    const outcomes = new Map(fresh.map((item, index) => [item, marks[index] === 0 ? 'duplicate' : 'accepted'] as const));
+    return batch.map((item) => outcomes.get(item) ?? 'duplicate');
   }
 
   async function flush(batch: Pending[]): Promise<void> {
     try {
-      const marks = await withTimeout(addAndMark(batch), timeoutMs);
+      const outcomes = await withTimeout(addAndMark(batch), timeoutMs);
       batch.forEach((item, index) => {
-        item.resolve(marks[index] === 0 ? 'duplicate' : 'accepted');
+        item.resolve(outcomes[index] ?? 'accepted');
       });
     } catch (error) {
       const failure =
@@ -111,10 +153,10 @@ export function createEnqueuer(queue: EventQueue, connection: Redis, options: En
   }
 
   return {
-    enqueue(event) {
+    enqueue(event, replayMark) {
       return new Promise<EnqueueOutcome>((resolve, reject) => {
         if (pending.length === 0) setImmediate(drain);
-        pending.push({ event, jobId: toJobId(event.source, event.eventId), resolve, reject });
+        pending.push({ event, jobId: toJobId(event.source, event.eventId), replayMark, resolve, reject });
       });
     },
     async isReady() {

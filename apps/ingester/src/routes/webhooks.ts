@@ -16,6 +16,16 @@ export interface WebhookRoutesOptions {
 const ROUTE = '/webhooks/:source';
 const sourceOf = (request: FastifyRequest) => (request.params as { source: string }).source;
 
+/**
+ * The URL the sender posted to, which Twilio and Square sign: the source's configured public URL
+ * (behind a TLS-terminating proxy the request alone cannot tell) plus the request's query string.
+ */
+function addressedUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl === undefined) return `${request.protocol}://${request.host}${request.url}`;
+  const query = request.url.indexOf('?');
+  return query < 0 ? publicUrl : `${publicUrl}${request.url.slice(query)}`;
+}
+
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const limitOf = (name: string) => options.config.sources.get(name)?.rateLimit;
@@ -61,7 +71,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   });
 
-  app.post<{ Params: { source: string } }>(ROUTE, { config: limited ? { rateLimit: {} } : {} }, async (request) => {
+  app.post<{ Params: { source: string } }>(ROUTE, { config: limited ? { rateLimit: {} } : {} }, async (request, reply) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
@@ -71,6 +81,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       headers: request.headers,
       rawBody,
       query: request.query as Record<string, unknown>,
+      url: addressedUrl(request, source.url),
+      method: request.method,
       receivedAt: options.now(),
     });
     if (!prepared.ok) {
@@ -82,11 +94,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       // Verified, answered, and not an event: nothing is queued or stored.
       request.outcome = 'handshake';
       request.log.info({ source: source.name }, 'handshake answered');
+      // A text reply (Twitch's challenge) is sent as the bare text, as the sender requires.
+      if (typeof prepared.reply === 'string') reply.type('text/plain; charset=utf-8');
       return prepared.reply;
     }
     const { event } = prepared;
     const stopTimer = metrics.enqueueDuration.startTimer();
-    const outcome = await options.enqueuer.enqueue(event);
+    const outcome = await options.enqueuer.enqueue(event, prepared.replayMark);
     stopTimer();
     request.outcome = outcome;
     request.log.debug({ source: source.name, eventId: event.eventId, outcome }, 'delivery acknowledged');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { providerNames, signatureSchemes } from '../signatures/index.js';
+import { providerNames, schemeFor } from '../signatures/index.js';
+import { hmacSpecSchema } from '../signatures/spec/hmac-spec.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const path = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as data.object.id');
@@ -62,6 +63,8 @@ const sourceSchema = z
     /** Route segment: POST /webhooks/<name>. */
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _'),
     provider: z.enum(providerNames),
+    /** `custom` only: the signature scheme, described (see docs/providers.md). */
+    scheme: hmacSpecSchema.optional(),
     /** Names of environment variables holding the secrets; any of them may match (rotation). */
     secrets: z.array(envName).min(1),
     /** Defaults to the provider's (300 s for every provider that signs a timestamp). */
@@ -77,6 +80,24 @@ const sourceSchema = z
         windowSeconds: z.number().int().positive().optional(),
       })
       .default({ contentHash: false }),
+    /**
+     * The body-hash replay guard: `false` turns it off, `{ windowSeconds }` sets how long a body
+     * is remembered. On by default for providers whose event id is not signed.
+     */
+    replayGuard: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          windowSeconds: z
+            .number()
+            .int()
+            .positive()
+            .max(30 * 24 * 3600),
+        }),
+      ])
+      .optional(),
+    /** The public URL the sender posts to, for senders that sign it (Twilio, Square); else rebuilt from the request. */
+    url: z.url({ protocol: /^https?$/, message: 'must be an http or https URL' }).optional(),
     /** Apify only: the header that carries the shared token. */
     tokenHeader: headerName.optional(),
     entity: z.strictObject({ id: path, status: path }).optional(),
@@ -94,7 +115,14 @@ const sourceSchema = z
       .optional(),
   })
   .superRefine((source, ctx) => {
-    const scheme = signatureSchemes[source.provider];
+    if ((source.provider === 'custom') !== (source.scheme !== undefined)) {
+      const message = source.provider === 'custom' ? 'is required with provider custom' : 'applies only to provider custom';
+      ctx.addIssue({ code: 'custom', path: ['scheme'], message });
+      return;
+    }
+    // A description with problems of its own has reported them already; there is no scheme to check against.
+    if (source.scheme !== undefined && !hmacSpecSchema.safeParse(source.scheme).success) return;
+    const scheme = schemeFor(source.provider, { scheme: source.scheme });
     if (source.entity !== undefined && source.statuses === undefined && scheme.defaultStatuses === undefined) {
       ctx.addIssue({ code: 'custom', path: ['statuses'], message: 'is required when entity is set' });
     }

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import type { EntityPaths, Secret, SignatureScheme } from '../signatures/index.js';
+import type { EntityPaths, ReplayGuard, Secret, SignatureScheme } from '../signatures/index.js';
 import { isStandardWebhooksSecret, schemeFor } from '../signatures/index.js';
 import type { StatusRules } from '../status/transition.js';
 import { type ForwardDefinition, type SourceDefinition, sourcesFileSchema } from './schema.js';
@@ -23,10 +23,14 @@ export interface SourceConfig {
   readonly secrets: readonly Secret[];
   readonly toleranceSeconds: number;
   readonly eventIdPaths: readonly string[];
+  /** The public URL the sender posts to, when the source sets it (for senders that sign it). */
+  readonly url?: string;
   /** Set when the source overrides where the provider's event type is read from. */
   readonly eventTypePath?: string;
   /** Content-hash event ids: off, or on with an optional time window (seconds) mixed in. */
   readonly contentHashDedupe: false | { readonly windowSeconds?: number };
+  /** Remembers each raw body for a window so it is not stored again under a fresh id; or off. */
+  readonly replayGuard: false | ReplayGuard;
   readonly entity?: EntityPaths;
   readonly statuses?: StatusRules;
   /** Handler module paths as written in the file (relative to it unless absolute). */
@@ -62,7 +66,7 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
       secrets.push({ index: secretIndex, value });
     }
   });
-  const scheme = schemeFor(definition.provider, { tokenHeader: definition.tokenHeader });
+  const scheme = schemeFor(definition.provider, { tokenHeader: definition.tokenHeader, scheme: definition.scheme });
   const entity = definition.entity ?? scheme.defaultEntity;
   const statuses = statusRulesOf(definition);
   const { contentHash, windowSeconds } = definition.dedupe;
@@ -78,14 +82,23 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     // Providers that sign no timestamp never read it.
     toleranceSeconds: definition.toleranceSeconds ?? scheme.defaultToleranceSeconds ?? 0,
     eventIdPaths: definition.eventIdPaths,
+    ...(definition.url !== undefined && { url: definition.url }),
     ...(definition.eventTypePath !== undefined && { eventTypePath: definition.eventTypePath }),
     contentHashDedupe: contentHash ? { ...(windowSeconds !== undefined && { windowSeconds }) } : false,
+    replayGuard: replayGuardOf(definition.replayGuard, scheme),
     ...(entity && { entity }),
     ...(statuses && { statuses }),
     handlers: definition.handlers,
     forward,
     ...(definition.rateLimit && { rateLimit: definition.rateLimit }),
   };
+}
+
+/** The source's own setting over its provider's default; a window set on a guarded provider keeps its keying. */
+function replayGuardOf(setting: SourceDefinition['replayGuard'], scheme: SignatureScheme): false | ReplayGuard {
+  if (setting === false) return false;
+  if (setting === undefined) return scheme.defaultReplayGuard ?? false;
+  return { ...scheme.defaultReplayGuard, windowSeconds: setting.windowSeconds };
 }
 
 /** A reopen rule without `from` reopens the terminal statuses. */
@@ -108,7 +121,7 @@ function resolveDestination(definition: ForwardDefinition, env: NodeJS.ProcessEn
 /** A source's status rules: its own, else its provider's preset; undefined when it tracks no status. */
 export function statusRulesOf(definition: SourceDefinition): StatusRules | undefined {
   if (definition.statuses) return resolveStatuses(definition.statuses);
-  return schemeFor(definition.provider, { tokenHeader: definition.tokenHeader }).defaultStatuses;
+  return schemeFor(definition.provider, { tokenHeader: definition.tokenHeader, scheme: definition.scheme }).defaultStatuses;
 }
 
 /** Validates a parsed sources file and resolves each source's secrets from `env`. */

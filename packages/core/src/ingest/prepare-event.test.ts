@@ -1,7 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { parseSourcesConfig, type SourceConfig } from '../config/sources-config.js';
-import { signHmacSha256 } from '../signatures/hmac-sha256.js';
 import { MAX_JSON_DEPTH } from './json-depth.js';
 import { type PrepareResult, prepareEvent } from './prepare-event.js';
 
@@ -13,21 +13,34 @@ function sources(): Map<string, SourceConfig> {
   const result = parseSourcesConfig(
     `
 sources:
+  # The generic scheme before it signed the event id, as a custom scheme: the id header is
+  # optional, so the fallbacks below it are reachable.
   - name: generic
-    provider: hmac-sha256
+    provider: custom
+    scheme: &legacy
+      algorithm: sha256
+      encoding: hex
+      signature: { headers: [x-signature], prefix: 'sha256=' }
+      timestamp: { from: 'header:x-timestamp' }
+      content: '{timestamp}.{body}'
+      tolerance: { seconds: 300 }
+      id: ['header:x-event-id']
+      type: ['body:type']
     secrets: [GENERIC_SECRET]
     eventIdPaths: [meta.id]
     entity: { id: data.id, status: data.status }
     statuses: { ranks: { pending: 1, done: 2 }, terminal: [done] }
   - name: hashed
-    provider: hmac-sha256
+    provider: custom
+    scheme: *legacy
     secrets: [GENERIC_SECRET]
     dedupe: { contentHash: true }
   - name: sw
     provider: standard-webhooks
     secrets: [SW_SECRET]
   - name: windowed
-    provider: hmac-sha256
+    provider: custom
+    scheme: *legacy
     secrets: [GENERIC_SECRET]
     eventTypePath: meta.kind
     dedupe: { contentHash: true, windowSeconds: 60 }
@@ -38,12 +51,14 @@ sources:
   return result.config.sources as Map<string, SourceConfig>;
 }
 
+const signLegacy = (raw: Buffer) => createHmac('sha256', 'topsecret').update(`${NOW}.`).update(raw).digest('hex');
+
 function generic(body: string, headers: Record<string, string> = {}) {
   const raw = Buffer.from(body);
   return {
     headers: {
       'x-timestamp': String(NOW),
-      'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}`,
+      'x-signature': `sha256=${signLegacy(raw)}`,
       'content-type': 'application/json',
       authorization: 'Bearer nope',
       ...headers,
@@ -130,7 +145,7 @@ describe('prepareEvent', () => {
       headers: {
         'x-event-id': 'e',
         'x-timestamp': String(NOW),
-        'x-signature': `sha256=${signHmacSha256('topsecret', NOW, raw)}`,
+        'x-signature': `sha256=${signLegacy(raw)}`,
       },
       rawBody: raw,
       receivedAt: NOW_MS,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources-config.js';
 import type { Headers } from '../headers.js';
 import { readIdentifier } from '../json-path.js';
-import type { ParsedDelivery } from '../signatures/index.js';
+import type { HandshakeReply, ParsedDelivery } from '../signatures/index.js';
 import type { IncomingEvent } from './incoming-event.js';
 import { MAX_JSON_DEPTH } from './json-depth.js';
 import { parseBody } from './parse-body.js';
@@ -13,6 +13,9 @@ export interface Delivery {
   readonly rawBody: Buffer;
   /** Query parameters of the request URL (Apify's `?token=`). */
   readonly query?: Readonly<Record<string, unknown>>;
+  /** The URL the sender addressed (the source's `url` when set): Twilio and Square sign it. */
+  readonly url?: string;
+  readonly method?: string;
   readonly receivedAt: number;
 }
 
@@ -23,13 +26,29 @@ export type RejectionCode =
   | 'malformed_body'
   | 'missing_event_id';
 
+/**
+ * What the enqueuer remembers for a source with a replay guard: the SHA-256 (hex) of the raw
+ * body (with the event type first when the guard is by type), for `windowSeconds`.
+ */
+export interface ReplayMark {
+  readonly digest: string;
+  readonly windowSeconds: number;
+}
+
 export type PrepareResult =
-  | { readonly ok: true; readonly kind: 'event'; readonly event: IncomingEvent; readonly secretIndex: number }
+  | {
+      readonly ok: true;
+      readonly kind: 'event';
+      readonly event: IncomingEvent;
+      readonly secretIndex: number;
+      /** Present when the source guards against replays under a fresh event id. */
+      readonly replayMark?: ReplayMark;
+    }
   /** A verified handshake (Slack's url_verification): answer with `reply`, store nothing. */
   | {
       readonly ok: true;
       readonly kind: 'handshake';
-      readonly reply: Readonly<Record<string, unknown>>;
+      readonly reply: HandshakeReply;
       readonly secretIndex: number;
     }
   | { readonly ok: false; readonly status: 400 | 401; readonly code: RejectionCode; readonly message: string };
@@ -59,6 +78,14 @@ function contentHashId(source: SourceConfig, delivery: Delivery): string | undef
   return `${hash}-${receivedSeconds - (receivedSeconds % windowSeconds)}`;
 }
 
+function replayMarkOf(source: SourceConfig, delivery: Delivery, eventType: string | undefined): ReplayMark | undefined {
+  if (source.replayGuard === false) return undefined;
+  const hash = createHash('sha256');
+  // The type and body are separated by a NUL, which no event type contains.
+  if (source.replayGuard.byType === true) hash.update(`${eventType ?? ''}\0`);
+  return { digest: hash.update(delivery.rawBody).digest('hex'), windowSeconds: source.replayGuard.windowSeconds };
+}
+
 function findEventId(source: SourceConfig, delivery: Delivery, parsed: ParsedDelivery): string | undefined {
   const own = source.scheme.eventId(parsed);
   if (own !== undefined) return own;
@@ -78,6 +105,8 @@ export function prepareEvent(source: SourceConfig, delivery: Delivery): PrepareR
     headers: delivery.headers,
     rawBody: delivery.rawBody,
     ...(delivery.query && { query: delivery.query }),
+    ...(delivery.url !== undefined && { url: delivery.url }),
+    ...(delivery.method !== undefined && { method: delivery.method }),
     secrets: source.secrets,
     nowSeconds: Math.floor(delivery.receivedAt / 1000),
     toleranceSeconds: source.toleranceSeconds,
@@ -88,7 +117,8 @@ export function prepareEvent(source: SourceConfig, delivery: Delivery): PrepareR
   if (parsedBody === undefined) return reject(400, 'malformed_body');
   const parsed: ParsedDelivery = { headers: delivery.headers, body: parsedBody.body };
 
-  const reply = source.scheme.handshake?.(parsed);
+  const secret = source.secrets.find((candidate) => candidate.index === verdict.secretIndex);
+  const reply = secret && source.scheme.handshake?.(parsed, secret.value);
   if (reply !== undefined) return { ok: true, kind: 'handshake', reply, secretIndex: verdict.secretIndex };
 
   const eventId = findEventId(source, delivery, parsed);
@@ -96,10 +126,12 @@ export function prepareEvent(source: SourceConfig, delivery: Delivery): PrepareR
 
   const eventType =
     source.eventTypePath !== undefined ? readIdentifier(parsed.body, source.eventTypePath) : source.scheme.eventType(parsed);
+  const replayMark = replayMarkOf(source, delivery, eventType);
   return {
     ok: true,
     kind: 'event',
     secretIndex: verdict.secretIndex,
+    ...(replayMark && { replayMark }),
     event: {
       source: source.name,
       eventId,

@@ -25,6 +25,9 @@ export function createApifyScheme(tokenHeader: string = DEFAULT_APIFY_TOKEN_HEAD
   return {
     name: 'apify',
     signatureHeaders: [header],
+    // Nothing is signed: whoever holds a captured delivery holds the token itself and can send
+    // any body, so a body-hash guard would protect nothing. The remedy is rotating the token.
+    idSigned: false,
     verify(input: VerifyInput): VerifyResult {
       const token = givenToken(input.headers, header, input.query);
       if (token === undefined) return { ok: false, reason: 'missing_signature' };

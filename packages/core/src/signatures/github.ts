@@ -12,14 +12,17 @@ function signGitHub(secret: string, rawBody: Buffer): string {
 }
 
 /**
- * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. GitHub signs no
- * timestamp, so a captured delivery verifies for ever: replay protection rests on the
- * delivery id (`X-GitHub-Delivery`) being stored once.
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`. GitHub signs neither a
+ * timestamp nor the delivery id (`X-GitHub-Delivery`), so a captured delivery verifies for ever
+ * under any id: the body-hash replay guard is what makes it a duplicate.
  */
 export const githubScheme: SignatureScheme = {
   name: 'github',
   // The legacy SHA-1 header is dropped too: it is a signature over the same body.
   signatureHeaders: [HEADER, 'x-hub-signature'],
+  idSigned: false,
+  // GitHub does not retry on its own; a delivery can be redelivered by hand for three days.
+  defaultReplayGuard: { windowSeconds: 3 * 24 * 3600 },
   verify(input: VerifyInput): VerifyResult {
     const header = headerValue(input.headers, HEADER);
     if (header === undefined) return { ok: false, reason: 'missing_signature' };

@@ -6,11 +6,11 @@ const NOW = 1_760_000_000;
 const body = Buffer.from('{"id":"evt_1","type":"order.paid"}');
 
 // Signed here with node:crypto directly, not with the code under test.
-function headersFor(secret: string, timestamp: number, raw: Buffer = body) {
+function headersFor(secret: string, timestamp: number, raw: Buffer = body, eventId = 'evt_1') {
   const hex = createHmac('sha256', secret)
-    .update(Buffer.concat([Buffer.from(`${timestamp}.`), raw]))
+    .update(Buffer.concat([Buffer.from(`${eventId}.${timestamp}.`), raw]))
     .digest('hex');
-  return { 'x-event-id': 'evt_1', 'x-timestamp': String(timestamp), 'x-signature': `sha256=${hex}` };
+  return { 'x-event-id': eventId, 'x-timestamp': String(timestamp), 'x-signature': `sha256=${hex}` };
 }
 
 function verify(headers: Record<string, string | undefined>, secrets = ['s3cret'], rawBody = body) {
@@ -35,6 +35,21 @@ describe('hmac-sha256 scheme', () => {
     });
   });
 
+  it('rejects a captured delivery re-sent under another event id', () => {
+    expect(verify({ ...headersFor('s3cret', NOW), 'x-event-id': 'evt_fresh' })).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
+  });
+
+  it('rejects a signature over "<timestamp>.<body>" alone (the form before the id was signed)', () => {
+    const hex = createHmac('sha256', 's3cret').update(`${NOW}.`).update(body).digest('hex');
+    expect(verify({ ...headersFor('s3cret', NOW), 'x-signature': `sha256=${hex}` })).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+    });
+  });
+
   it('rejects a wrong secret', () => {
     expect(verify(headersFor('other', NOW))).toEqual({ ok: false, reason: 'invalid_signature' });
   });
@@ -43,7 +58,7 @@ describe('hmac-sha256 scheme', () => {
     expect(verify(headersFor('new-secret', NOW), ['old-secret', 'new-secret'])).toEqual({ ok: true, secretIndex: 1 });
   });
 
-  it.each(['x-signature', 'x-timestamp'])('rejects a delivery without %s as missing_signature', (name) => {
+  it.each(['x-signature', 'x-timestamp', 'x-event-id'])('rejects a delivery without %s as missing_signature', (name) => {
     const headers: Record<string, string | undefined> = headersFor('s3cret', NOW);
     delete headers[name];
     expect(verify(headers)).toEqual({ ok: false, reason: 'missing_signature' });

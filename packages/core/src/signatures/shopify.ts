@@ -14,11 +14,17 @@ function signShopify(secret: string, rawBody: Buffer): string {
 
 /**
  * Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the raw body>`, keyed with the app's
- * client secret. No signed timestamp: replay protection rests on the event id.
+ * client secret. Neither a timestamp nor the event id is signed: the body-hash replay guard stops
+ * a captured delivery from being stored again under a fresh id.
  */
 export const shopifyScheme: SignatureScheme = {
   name: 'shopify',
   signatureHeaders: ['x-shopify-hmac-sha256', 'shopify-hmac-sha256'],
+  idSigned: false,
+  // Shopify retries a failed delivery 8 times over 4 hours. Its topics share one body shape
+  // (orders/create, orders/paid and orders/updated of one order can be byte-identical), so the
+  // topic is part of the guard's key.
+  defaultReplayGuard: { windowSeconds: 4 * 3600, byType: true },
   verify(input: VerifyInput): VerifyResult {
     const header = shopifyHeader(input.headers, 'hmac-sha256');
     if (header === undefined) return { ok: false, reason: 'missing_signature' };

@@ -21,6 +21,7 @@ export const slackScheme: SignatureScheme = {
   name: 'slack',
   signatureHeaders: [HEADER],
   defaultToleranceSeconds: 300,
+  idSigned: true,
   verify(input: VerifyInput): VerifyResult {
     const header = headerValue(input.headers, HEADER);
     const timestampHeader = headerValue(input.headers, TIMESTAMP);

@@ -48,6 +48,7 @@ export function createStandardWebhooksScheme(name: string, names: StandardWebhoo
     name,
     signatureHeaders: [names.signature],
     defaultToleranceSeconds: 300,
+    idSigned: true,
     verify(input: VerifyInput): VerifyResult {
       const id = headerValue(input.headers, names.id);
       const timestampHeader = headerValue(input.headers, names.timestamp);

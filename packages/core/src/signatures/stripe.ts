@@ -33,6 +33,7 @@ export const stripeScheme: SignatureScheme = {
   name: 'stripe',
   signatureHeaders: [HEADER],
   defaultToleranceSeconds: 300,
+  idSigned: true,
   verify(input: VerifyInput): VerifyResult {
     const header = headerValue(input.headers, HEADER);
     if (header === undefined) return { ok: false, reason: 'missing_signature' };

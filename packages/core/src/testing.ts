@@ -1,0 +1,1 @@
+export { type PresetSample, presetSamples, sampleDelivery } from './signatures/presets/samples.js';
