@@ -1,4 +1,4 @@
-import { type SourcesConfig, signatureSchemes } from '@hookline/core';
+import { type SourcesConfig, secretHeaderNames, signatureSchemes } from '@hookline/core';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
 // Credentials that are no scheme's own: never logged wherever a request or its headers are.
@@ -47,10 +47,9 @@ export function createLogger(options: LoggerOptions): Logger {
  * schemes name (a custom Apify token header, say), which no fixed list can know in advance.
  */
 export function withSourceRedaction(logger: Logger, config: SourcesConfig): Logger {
-  const configured = [...config.sources.values()].flatMap((source) => source.scheme.signatureHeaders);
   return logger.child(
     {},
-    { redact: { paths: redactPaths([...CREDENTIAL_HEADERS, ...SCHEME_HEADERS, ...configured]), censor: CENSOR } },
+    { redact: { paths: redactPaths([...CREDENTIAL_HEADERS, ...SCHEME_HEADERS, ...secretHeaderNames(config)]), censor: CENSOR } },
   );
 }
 
