@@ -28,6 +28,7 @@ export {
 } from './forwards-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export {
+  completeReconcileAction,
   completeReplay,
   listEventActions,
   type NewOperatorAction,
@@ -38,4 +39,11 @@ export {
   removeReplayAction,
   type StatusOverride,
 } from './operator-actions.js';
+export {
+  advanceReconcileCursor,
+  findKnownEventIds,
+  listReconcileCursors,
+  readReconcileCursor,
+  readStoredEntities,
+} from './reconcile-repository.js';
 export * from './schema.js';
