@@ -43,8 +43,12 @@ export async function startFakeApi(handle: (request: ApiRequest) => ApiResponse 
       };
       requests.push(request);
       let response: ApiResponse | undefined;
-      const index = faults.findIndex((fault) => (response = fault(request)) !== undefined);
-      if (index >= 0) faults.splice(index, 1);
+      for (const [index, fault] of faults.entries()) {
+        response = fault(request);
+        if (response === undefined) continue;
+        faults.splice(index, 1);
+        break;
+      }
       response ??= await handle(request);
       const text = response.body === undefined ? '' : JSON.stringify(response.body);
       res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', ...response.headers });
