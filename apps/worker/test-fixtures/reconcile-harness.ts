@@ -1,40 +1,32 @@
-import type { AddressInfo } from 'node:net';
 import { parseSourcesConfig, resolveReconcileCredentials, type SourcesConfig } from '@hookline/core';
 import { type Database, entityStates, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
-import { buildApp } from '@hookline/ingester';
-import {
-  createEnqueuer,
-  createEventQueue,
-  createProducerConnection,
-  createWorkerConnection,
-  type EventQueue,
-} from '@hookline/queue';
+import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/ingester';
+import { createEnqueuer } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger } from '@hookline/runtime';
+import { createLogger, parseEnv } from '@hookline/runtime';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { startForwarder } from '../src/forwarding/forwarder.js';
+import { workerEnv } from '../src/env.js';
 import { noHandlers } from '../src/handlers/load-handlers.js';
-import { createWorkerMetrics, type WorkerMetrics } from '../src/metrics.js';
 import type { ReconcileDeps } from '../src/reconcile/reconcile-source.js';
-import { buildWorker } from '../src/worker.js';
+import { createWorkerRole, type WorkerRole } from '../src/role.js';
 
 /**
- * Everything a reconciliation runs against, for real: a listening ingester, the events queue
- * on the test Redis under a prefix of its own, a worker storing into a database of its own.
+ * Everything a reconciliation runs against, for real and wired as `main.ts` wires it: a
+ * listening ingester role and worker roles on the test Redis under a prefix of their own,
+ * storing into a database of their own.
  */
 export interface ReconcileHarness {
   readonly config: SourcesConfig;
   readonly db: Database;
-  readonly queue: EventQueue;
-  readonly ingester: FastifyInstance;
-  /** Where the ingester listens: `<ingesterUrl>/webhooks/<source>`. */
-  readonly ingesterUrl: string;
-  readonly metrics: WorkerMetrics;
-  /** What `reconcileSource` needs, with the test's HTTP options. */
+  readonly prefix: string;
+  readonly ingester: IngesterRole;
+  /** The first worker role. */
+  readonly worker: WorkerRole;
+  /** What `reconcileSource` needs: the worker's metrics, an enqueuer as the ingester's. */
   deps(overrides?: Partial<ReconcileDeps>): ReconcileDeps;
+  /** Another worker replica on the same queues and database. */
+  startWorker(): Promise<WorkerRole>;
   rows(source: string): Promise<(typeof webhookEvents.$inferSelect)[]>;
   entity(source: string, entityId: string): Promise<string | undefined>;
   /** Polls until `source` has `count` processed rows (fails after 30 s). */
@@ -42,7 +34,14 @@ export interface ReconcileHarness {
   close(): Promise<void>;
 }
 
-export async function startReconcileHarness(yaml: string, env: Record<string, string>): Promise<ReconcileHarness> {
+const logger = createLogger({ name: 'reconcile-test', level: 'silent' });
+const shutdown = { abort: (reason: Error) => logger.error({ reason: reason.message }, 'role asked to stop') };
+
+export async function startReconcileHarness(
+  yaml: string,
+  env: Record<string, string>,
+  options: { reconcileHttp?: ReconcileDeps['http']; schedule?: boolean } = {},
+): Promise<ReconcileHarness> {
   const parsed = parseSourcesConfig(yaml, env);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const config = parsed.config;
@@ -50,30 +49,57 @@ export async function startReconcileHarness(yaml: string, env: Record<string, st
   if (!credentials.ok) throw new Error(credentials.problems.join('\n'));
   const database: TestDatabase = await createTestDatabase();
   const prefix = testPrefix();
-  const logger = createLogger({ name: 'reconcile-test', level: 'silent' });
-  const producer: Redis = createProducerConnection(testRedisUrl());
-  const queue = createEventQueue(producer, { prefix, attempts: 3 });
-  const enqueuer = createEnqueuer(queue, producer);
-  const ingester = await buildApp({ config, enqueuer, logger });
-  await ingester.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = ingester.server.address() as AddressInfo;
-
-  const connection = createWorkerConnection(testRedisUrl());
-  const metrics = createWorkerMetrics();
-  const shared = { db: database.client.db, config, logger, metrics, connection, prefix, backoff: { baseMs: 20, capMs: 100 } };
-  const forwarder = startForwarder({ ...shared, concurrency: 2 });
-  const worker = buildWorker({ ...shared, handlers: noHandlers, forwards: forwarder.enqueuer, concurrency: 20 });
+  const roleEnv = {
+    REDIS_URL: testRedisUrl(),
+    HOOKLINE_QUEUE_PREFIX: prefix,
+    HOOKLINE_JOB_ATTEMPTS: '3',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  };
+  const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv), { config, logger });
+  await ingester.start(shutdown);
+  const workers: WorkerRole[] = [];
+  async function startWorker(): Promise<WorkerRole> {
+    const workerSettings = {
+      ...roleEnv,
+      DATABASE_URL: database.url,
+      WORKER_CONCURRENCY: '20',
+      FORWARD_CONCURRENCY: '2',
+      HOOKLINE_RETRY_BASE_MS: '20',
+      HOOKLINE_RETRY_CAP_MS: '100',
+    };
+    const role = await createWorkerRole(parseEnv(workerEnv, workerSettings), {
+      config,
+      logger,
+      handlers: noHandlers,
+      credentials: credentials.ok ? credentials.credentials : new Map(),
+      scheduleReconciliations: options.schedule ?? false,
+      ...(options.reconcileHttp && { reconcileHttp: options.reconcileHttp }),
+    });
+    workers.push(role);
+    await role.start(shutdown);
+    return role;
+  }
+  const worker = await startWorker();
+  const enqueuer = createEnqueuer(ingester.queue, ingester.connection);
   const db = database.client.db;
-
   const rows = (source: string) => db.select().from(webhookEvents).where(eq(webhookEvents.source, source));
   return {
     config,
     db,
-    queue,
+    prefix,
     ingester,
-    ingesterUrl: `http://127.0.0.1:${port}`,
-    metrics,
-    deps: (overrides = {}) => ({ db, config, credentials: credentials.credentials, enqueuer, logger, metrics, ...overrides }),
+    worker,
+    deps: (overrides = {}) => ({
+      db,
+      config,
+      credentials: credentials.credentials,
+      enqueuer,
+      logger,
+      metrics: worker.metrics,
+      ...overrides,
+    }),
+    startWorker,
     rows,
     async entity(source, entityId) {
       const [row] = await db
@@ -92,13 +118,9 @@ export async function startReconcileHarness(yaml: string, env: Record<string, st
       }
     },
     async close() {
-      await worker.close();
-      await forwarder.close();
+      for (const role of workers) await role.close();
+      await removePrefix(ingester.connection, prefix);
       await ingester.close();
-      await queue.close();
-      await removePrefix(producer, prefix);
-      await producer.quit();
-      await connection.quit();
       await database.drop();
     },
   };

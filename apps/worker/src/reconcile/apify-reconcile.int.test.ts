@@ -20,7 +20,7 @@ const http = {
 
 /** Apify's own webhook for a run, with the default payload template, through the ingester. */
 async function dispatch(eventType: string, runState: RunShort): Promise<void> {
-  const response = await harness.ingester.inject({
+  const response = await harness.ingester.app.inject({
     method: 'POST',
     url: '/webhooks/apify',
     payload: JSON.stringify({

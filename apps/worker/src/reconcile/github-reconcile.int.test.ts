@@ -23,7 +23,7 @@ const issue = (number: number) => ({
   repository: { full_name: 'acme/shop' },
 });
 const guids = (deliveries: readonly HookDelivery[]) => deliveries.map((delivery) => delivery.guid);
-const live = () => `${harness.ingesterUrl}/webhooks/github`;
+const live = () => `${harness.ingester.url()}/webhooks/github`;
 
 beforeAll(async () => {
   api = await startFakeGitHub({ hookOwner: 'repos/acme/shop', hookId: 42, secret: SECRET, tokens: [TOKEN] });

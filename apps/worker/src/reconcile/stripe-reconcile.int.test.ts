@@ -26,7 +26,7 @@ const http = {
 
 async function deliver(event: StripeEvent): Promise<number> {
   const payload = JSON.stringify(event, null, 2);
-  const response = await harness.ingester.inject({
+  const response = await harness.ingester.app.inject({
     method: 'POST',
     url: '/webhooks/payments',
     payload,
@@ -39,8 +39,8 @@ async function deliver(event: StripeEvent): Promise<number> {
 }
 
 const counter = (name: 'reconcileRuns' | 'reconcileRecovered') => async (labels: Record<string, string>) =>
-  (await harness.metrics[name].get()).values.find((value) =>
-    Object.entries(labels).every(([key, label]) => value.labels[key] === label),
+  (await harness.worker.metrics[name].get()).values.find((value) =>
+    Object.entries(labels).every(([key, label]) => (value.labels as Record<string, string | number>)[key] === label),
   )?.value ?? 0;
 
 // 250 payment intents, each `processing` then `succeeded` (or `canceled`): 500 events over ~42 hours.
