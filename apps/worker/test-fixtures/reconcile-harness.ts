@@ -19,10 +19,13 @@ import { createWorkerRole, type WorkerRole } from '../src/role.js';
 export interface ReconcileHarness {
   readonly config: SourcesConfig;
   readonly db: Database;
+  readonly databaseUrl: string;
   readonly prefix: string;
   readonly ingester: IngesterRole;
   /** The first worker role. */
   readonly worker: WorkerRole;
+  /** Every worker role started, the first included. */
+  readonly workers: readonly WorkerRole[];
   /** What `reconcileSource` needs: the worker's metrics, an enqueuer as the ingester's. */
   deps(overrides?: Partial<ReconcileDeps>): ReconcileDeps;
   /** Another worker replica on the same queues and database. */
@@ -87,9 +90,11 @@ export async function startReconcileHarness(
   return {
     config,
     db,
+    databaseUrl: database.url,
     prefix,
     ingester,
     worker,
+    workers,
     deps: (overrides = {}) => ({
       db,
       config,

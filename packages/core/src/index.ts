@@ -9,7 +9,7 @@ export {
   type SourceConfig,
   type SourcesConfig,
 } from './config/sources-config.js';
-export { parseStatusRules } from './config/status-rules.js';
+export { parseReconciledSources, parseStatusRules } from './config/status-rules.js';
 export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
 
 export { type AttemptVerdict, forwardRetryDelayMs, judgeAttempt, type SendResult } from './forward/attempt-verdict.js';

@@ -36,6 +36,7 @@ export {
   type OverrideResult,
   overrideEntityStatus,
   recordOperatorAction,
+  removeReconcileAction,
   removeReplayAction,
   type StatusOverride,
 } from './operator-actions.js';

@@ -43,6 +43,11 @@ export async function completeReconcileAction(
     .where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'reconcile')));
 }
 
+/** Removes the audit row of a reconciliation whose job could not be queued: it never happened. */
+export async function removeReconcileAction(db: Executor, jobId: string): Promise<void> {
+  await db.delete(operatorActions).where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'reconcile')));
+}
+
 /** Removes the audit row of a replay whose job could not be queued: it never happened. */
 export async function removeReplayAction(db: Executor, jobId: string): Promise<void> {
   await db.delete(operatorActions).where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'replay')));
