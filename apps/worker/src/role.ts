@@ -164,10 +164,12 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
       // A run in progress finishes (or is taken over as stalled by another replica): it may enqueue events.
-      ['reconcile worker', () => reconciliation?.worker.close()],
+      ...(reconciliation ? ([['reconcile worker', () => reconciliation.worker.close()]] as const) : []),
       ['events worker', () => events.close()],
       ['forwarder', () => forwarder.close()],
-      ['reconcile queues', () => Promise.all([reconciliation?.queue.close(), eventQueue?.close()])],
+      ...(reconciliation
+        ? ([['reconcile queues', () => Promise.all([reconciliation.queue.close(), eventQueue?.close()])]] as const)
+        : []),
       ['stats', () => stats.close()],
       ['health', () => health.close()],
       ['postgres', () => database.close()],

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/ingester';
 import { createEnqueuer } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger, parseEnv } from '@hookline/runtime';
+import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
 import { and, eq } from 'drizzle-orm';
 import { workerEnv } from '../src/env.js';
 import { noHandlers } from '../src/handlers/load-handlers.js';
@@ -43,7 +43,7 @@ const shutdown = { abort: (reason: Error) => logger.error({ reason: reason.messa
 export async function startReconcileHarness(
   yaml: string,
   env: Record<string, string>,
-  options: { reconcileHttp?: ReconcileDeps['http']; schedule?: boolean } = {},
+  options: { reconcileHttp?: ReconcileDeps['http']; schedule?: boolean; workerLogger?: Logger } = {},
 ): Promise<ReconcileHarness> {
   const parsed = parseSourcesConfig(yaml, env);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
@@ -73,7 +73,7 @@ export async function startReconcileHarness(
     };
     const role = await createWorkerRole(parseEnv(workerEnv, workerSettings), {
       config,
-      logger,
+      logger: workers.length === 0 ? (options.workerLogger ?? logger) : logger,
       handlers: noHandlers,
       credentials: credentials.ok ? credentials.credentials : new Map(),
       scheduleReconciliations: options.schedule ?? false,

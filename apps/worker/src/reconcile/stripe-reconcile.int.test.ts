@@ -65,6 +65,10 @@ sources:
     provider: stripe
     secrets: [STRIPE_WEBHOOK_SECRET]
     reconcile: { credentialEnv: STRIPE_API_KEY, baseUrl: "${api.url}", lookbackHours: 72 }
+  - name: captures
+    provider: stripe
+    secrets: [STRIPE_WEBHOOK_SECRET]
+    reconcile: { credentialEnv: STRIPE_API_KEY, baseUrl: "${api.url}", types: [payment_intent.canceled] }
 `,
     { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_KEY: KEY },
   );
@@ -160,5 +164,13 @@ describe('reconciling a Stripe source against GET /v1/events', () => {
     const rows = await harness.rows('payments');
     expect(rows).toHaveLength(560);
     for (let index = 0; index < 60; index++) expect(await harness.entity('payments', `pi_live_${index}`)).toBe('succeeded');
+  });
+
+  it('asks only for the configured types', async () => {
+    const report = await reconcileSource(harness.deps({ http }), { source: 'captures' });
+    expect(report).toMatchObject({ outcome: 'succeeded', scanned: 25, recovered: 25 });
+    expect(api.requests.at(-1)?.url.searchParams.getAll('types[]')).toEqual(['payment_intent.canceled']);
+    await harness.waitForProcessed('captures', 25);
+    expect(new Set((await harness.rows('captures')).map((row) => row.eventType))).toEqual(new Set(['payment_intent.canceled']));
   });
 });

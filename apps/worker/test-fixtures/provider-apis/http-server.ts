@@ -24,6 +24,8 @@ export interface FakeApi {
   readonly requests: ApiRequest[];
   /** Answers the next request `fault` returns a response for with that response, once. */
   inject(fault: Fault): void;
+  /** Holds every answer from now on until the function returned is called. */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export interface FakeApi {
 export async function startFakeApi(handle: (request: ApiRequest) => ApiResponse | Promise<ApiResponse>): Promise<FakeApi> {
   const requests: ApiRequest[] = [];
   const faults: Fault[] = [];
+  let gate: Promise<void> | undefined;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,6 +45,7 @@ export async function startFakeApi(handle: (request: ApiRequest) => ApiResponse 
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
+      await gate;
       let response: ApiResponse | undefined;
       for (const [index, fault] of faults.entries()) {
         response = fault(request);
@@ -61,6 +65,16 @@ export async function startFakeApi(handle: (request: ApiRequest) => ApiResponse 
     url: `http://127.0.0.1:${port}`,
     requests,
     inject: (fault) => faults.push(fault),
+    hold() {
+      let release: () => void = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
