@@ -14,8 +14,13 @@ describe('planGitHubRecovery', () => {
     expect(plan).toEqual({ missing: 1, redeliver: [2], fetch: [], unresolvedSince: now - 2 * hour });
   });
 
+  it('reads back an event the ingester acknowledged long ago that is still not stored (lost from Redis)', () => {
+    const attempts = [attempt(1, 'lost', 200, hour), attempt(2, 'recent', 200, 60_000)];
+    expect(planGitHubRecovery(attempts, new Set(), now)).toEqual({ missing: 1, redeliver: [], fetch: [1] });
+  });
+
   it('leaves alone an event that is stored, or that one attempt delivered (the ingester acknowledged it)', () => {
-    const attempts = [attempt(1, 'stored', 500, hour), attempt(2, 'acked', 500, hour), attempt(3, 'acked', 200, hour / 2)];
+    const attempts = [attempt(1, 'stored', 500, hour), attempt(2, 'acked', 500, hour), attempt(3, 'acked', 200, hour / 4)];
     expect(planGitHubRecovery(attempts, new Set(['stored']), now)).toEqual({ missing: 0, redeliver: [], fetch: [] });
   });
 

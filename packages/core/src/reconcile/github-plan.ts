@@ -23,6 +23,12 @@ export interface GitHubRecoveryPlan {
 export const GITHUB_REDELIVERY_WINDOW_MS = 3 * 24 * 3600 * 1000;
 /** Kept clear of the window's edge: a redelivery asked for just before it closes could be refused. */
 const WINDOW_MARGIN_MS = 3600 * 1000;
+/**
+ * An event the ingester acknowledged but Postgres still lacks this long after is taken as lost
+ * from Redis (a lost AOF tail) and read back; one merely waiting in a backlog is enqueued again
+ * under its own job id, so it is still stored once.
+ */
+export const ACKNOWLEDGED_UNSTORED_AFTER_MS = 30 * 60 * 1000;
 
 const delivered = (attempt: HookDeliveryAttempt) => attempt.statusCode >= 200 && attempt.statusCode < 300;
 
@@ -31,7 +37,8 @@ const delivered = (attempt: HookDeliveryAttempt) => attempt.statusCode >= 200 &&
  * got a 2xx from us and it is not stored; a 2xx means the ingester acknowledged it (it is in
  * Redis or Postgres). A missing event is redelivered while GitHub still can, so it arrives
  * signed through the ingester like any delivery; when it is too old, or a redelivery failed as
- * well, its recorded request is ingested instead.
+ * well, its recorded request is ingested instead — as is an acknowledged event still not stored
+ * half an hour later.
  */
 export function planGitHubRecovery(
   attempts: readonly HookDeliveryAttempt[],
@@ -45,7 +52,13 @@ export function planGitHubRecovery(
   const fetch: number[] = [];
   let unresolvedSince: number | undefined;
   for (const [guid, group] of byGuid) {
-    if (stored.has(guid) || group.some(delivered)) continue;
+    if (stored.has(guid)) continue;
+    const acknowledged = group.filter(delivered);
+    if (acknowledged.length > 0) {
+      const last = acknowledged.reduce((a, b) => (b.id > a.id ? b : a));
+      if (last.deliveredAt < nowMs - ACKNOWLEDGED_UNSTORED_AFTER_MS) fetch.push(last.id);
+      continue;
+    }
     const latest = group.reduce((a, b) => (b.id > a.id ? b : a));
     const redeliverable = latest.deliveredAt > nowMs - redeliveryWindowMs + WINDOW_MARGIN_MS;
     if (redeliverable && !group.some((attempt) => attempt.redelivery)) {
