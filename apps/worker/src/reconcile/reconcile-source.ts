@@ -1,4 +1,10 @@
-import { type RecoveredDelivery, recoverEvent, type SourceConfig, type SourcesConfig } from '@hookline/core';
+import {
+  type ReconcileSettings,
+  type RecoveredDelivery,
+  recoverEvent,
+  type SourceConfig,
+  type SourcesConfig,
+} from '@hookline/core';
 import { advanceReconcileCursor, type Database, findKnownEventIds, readReconcileCursor, readStoredEntities } from '@hookline/db';
 import type { Enqueuer } from '@hookline/queue';
 import type { Logger } from '@hookline/runtime';
@@ -48,7 +54,11 @@ export interface ReconcileReport extends Tally {
   readonly settledBefore: string | null;
 }
 
-const reconcilers: Record<string, Reconciler> = { stripe: reconcileStripe, github: reconcileGitHub, apify: reconcileApify };
+const reconcilers: Record<ReconcileSettings['target']['provider'], Reconciler> = {
+  stripe: reconcileStripe,
+  github: reconcileGitHub,
+  apify: reconcileApify,
+};
 
 /** Unknown source, or one without a `reconcile` block: an operator's request the admin refuses. */
 export class NotReconcilableError extends Error {
@@ -110,7 +120,7 @@ export async function reconcileSource(deps: ReconcileDeps, request: ReconcileReq
   const source = deps.config.sources.get(request.source);
   if (source?.reconcile === undefined) throw new NotReconcilableError(request.source);
   const now = deps.now ?? Date.now;
-  const reconcile = reconcilers[source.reconcile.target.provider] as Reconciler;
+  const reconcile = reconcilers[source.reconcile.target.provider];
   const cursor = await readReconcileCursor(deps.db, source.name);
   const since =
     request.since?.getTime() ??
