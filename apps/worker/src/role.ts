@@ -7,7 +7,7 @@ import {
   createEventQueue,
   createStatsPublisher,
   createWorkerConnection,
-  retentionOptions,
+  eventQueueOptions,
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
@@ -107,13 +107,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
   });
   const reconciled = [...deps.config.sources.values()].some((source) => source.reconcile !== undefined);
   // What a reconciliation recovers is enqueued exactly as the ingester enqueues a delivery.
-  const eventQueue = reconciled
-    ? createEventQueue(connection, {
-        prefix: env.HOOKLINE_QUEUE_PREFIX,
-        attempts: env.HOOKLINE_JOB_ATTEMPTS,
-        ...retentionOptions(env),
-      })
-    : undefined;
+  const eventQueue = reconciled ? createEventQueue(connection, eventQueueOptions(env)) : undefined;
   const reconciliation =
     eventQueue &&
     createReconciliation({
