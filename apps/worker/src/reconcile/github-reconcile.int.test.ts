@@ -8,6 +8,7 @@ const SECRET = 'github-webhook-secret';
 const DEAD_URL = 'http://127.0.0.1:1/webhooks/github';
 
 let api: FakeGitHub;
+let orgApi: FakeGitHub;
 let harness: ReconcileHarness;
 const sleeps: number[] = [];
 const http = {
@@ -27,6 +28,7 @@ const live = () => `${harness.ingester.url()}/webhooks/github`;
 
 beforeAll(async () => {
   api = await startFakeGitHub({ hookOwner: 'repos/acme/shop', hookId: 42, secret: SECRET, tokens: [TOKEN] });
+  orgApi = await startFakeGitHub({ hookOwner: 'orgs/acme', hookId: 7, secret: SECRET, tokens: [TOKEN] });
   harness = await startReconcileHarness(
     `
 sources:
@@ -34,6 +36,10 @@ sources:
     provider: github
     secrets: [GITHUB_WEBHOOK_SECRET]
     reconcile: { credentialEnv: GITHUB_TOKEN, baseUrl: "${api.url}", repository: acme/shop, hookId: 42, lookbackHours: 168 }
+  - name: github-org
+    provider: github
+    secrets: [GITHUB_WEBHOOK_SECRET]
+    reconcile: { credentialEnv: GITHUB_TOKEN, baseUrl: "${orgApi.url}", organization: acme, hookId: 7 }
 `,
     { GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_TOKEN: TOKEN },
   );
@@ -42,6 +48,7 @@ sources:
 afterAll(async () => {
   await harness?.close();
   await api?.close();
+  await orgApi?.close();
 });
 
 describe('reconciling a GitHub repository webhook against its deliveries', () => {
@@ -123,5 +130,22 @@ describe('reconciling a GitHub repository webhook against its deliveries', () =>
     const sent = api.requests.at(-1);
     expect(sent?.url.searchParams.get('per_page')).toBe('100');
     expect(sent?.headers['x-github-api-version']).toBe('2022-11-28');
+  });
+
+  it("reconciles an organization's webhook through /orgs/{org}/hooks/{hook_id}/deliveries", async () => {
+    orgApi.hookUrl = 'http://127.0.0.1:1/webhooks/github-org';
+    const lost = await orgApi.emit('repository', { action: 'created', repository: { full_name: 'acme/new' } });
+    orgApi.hookUrl = `${harness.ingester.url()}/webhooks/github-org`;
+    const report = await reconcileSource(harness.deps({ http }), { source: 'github-org' });
+    expect(report).toMatchObject({ outcome: 'succeeded', redelivered: 1 });
+    expect(orgApi.requests.map((request) => `${request.method} ${request.url.pathname}`)).toEqual([
+      'GET /orgs/acme/hooks/7/deliveries',
+      `POST /orgs/acme/hooks/7/deliveries/${lost.id}/attempts`,
+    ]);
+    await orgApi.settled();
+    await harness.waitForProcessed('github-org', 1);
+    expect((await harness.rows('github-org')).map((row) => [row.eventId, row.eventType])).toEqual([
+      [lost.guid, 'repository.created'],
+    ]);
   });
 });
