@@ -19,6 +19,7 @@ import { type AdminMetrics, createAdminMetrics } from './metrics.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
 import { failedRoutes } from './routes/failed.js';
+import { type ReconcileRequests, reconcileRoutes } from './routes/reconcile.js';
 import { statsRoutes } from './routes/stats.js';
 import type { AdminServices } from './services.js';
 import { createTokenMatcher, DEFAULT_TOKEN_NAME, type NamedToken } from './tokens.js';
@@ -30,6 +31,8 @@ export interface AdminDeps extends AdminServices {
   /** Further named tokens: the name is who the audit trail records. */
   readonly namedTokens?: readonly NamedToken[];
   readonly metrics?: AdminMetrics;
+  /** Present when a source has a `reconcile` block: operators' reconciliations. */
+  readonly reconcile?: ReconcileRequests;
 }
 
 /** The admin's HTTP app, not yet listening: tests call `inject` on it. */
@@ -87,6 +90,7 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   await app.register(entityRoutes, services);
   await app.register(failedRoutes, services);
   await app.register(statsRoutes, services);
+  await app.register(reconcileRoutes(deps.reconcile), services);
   // Forwarding's own queue, shown beside the events: pending, delivered and failed forwards.
   const forwardQueue = createForwardQueue(deps.connection, { prefix: deps.queuePrefix });
   app.addHook('onClose', () => forwardQueue.close());
@@ -95,6 +99,9 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
     [
       { queue: deps.queue, description: 'Verified deliveries waiting for, or kept after, the worker' },
       { queue: forwardQueue, description: 'Signed forwards of stored events to your services: pending, delivered, failed' },
+      ...(deps.reconcile
+        ? [{ queue: deps.reconcile.queue, description: "Reconciliations against providers' APIs: scheduled and operators'" }]
+        : []),
     ],
     deps.readOnly,
   );

@@ -1,7 +1,17 @@
 import type { StatusRules } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
-import { closeConnection, createAdminConnection, createEventQueue, type EventQueue, eventQueueOptions } from '@hookline/queue';
+import {
+  closeConnection,
+  createAdminConnection,
+  createEventQueue,
+  createReconcileQueue,
+  createWorkerConnection,
+  type EventQueue,
+  eventQueueOptions,
+  RECONCILE_QUEUE,
+} from '@hookline/queue';
 import { closeInOrder, type Logger, type Role } from '@hookline/runtime';
+import { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -13,6 +23,10 @@ export type AdminEnv = z.infer<typeof adminEnv>;
 export interface AdminRoleDeps {
   /** Each configured source's status rules (undefined when it tracks no status). */
   readonly rules: ReadonlyMap<string, StatusRules | undefined>;
+  /** Sources with a `reconcile` block, which operators may reconcile through the admin. */
+  readonly reconciled?: ReadonlySet<string>;
+  /** How long `POST /api/sources/:source/reconcile` waits for the worker's report (default 25 s). */
+  readonly reconcileWaitMs?: number;
   readonly logger: Logger;
 }
 
@@ -34,6 +48,15 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queue = createEventQueue(connection, eventQueueOptions(env));
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+  const reconciled = deps.reconciled ?? new Set<string>();
+  const reconcileQueue =
+    reconciled.size > 0 ? createReconcileQueue(connection, { prefix: env.HOOKLINE_QUEUE_PREFIX }) : undefined;
+  // Waiting for a run's report reads BullMQ's event stream with blocking reads: its own connection.
+  const reconcileEvents =
+    reconcileQueue &&
+    new QueueEvents(RECONCILE_QUEUE, { connection: createWorkerConnection(env.REDIS_URL), prefix: env.HOOKLINE_QUEUE_PREFIX });
+  reconcileQueue?.on('error', (err) => log.warn({ err: err.message }, 'reconcile queue error'));
+  reconcileEvents?.on('error', (err) => log.warn({ err: err.message }, 'reconcile events error'));
   const app = await buildApp({
     db: database.db,
     queue,
@@ -44,6 +67,15 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
     logger: log,
     adminToken: env.HOOKLINE_ADMIN_TOKEN,
     namedTokens: env.HOOKLINE_ADMIN_TOKENS,
+    ...(reconcileQueue &&
+      reconcileEvents && {
+        reconcile: {
+          sources: reconciled,
+          queue: reconcileQueue,
+          events: reconcileEvents,
+          waitMs: deps.reconcileWaitMs ?? 25_000,
+        },
+      }),
   });
 
   return {
@@ -61,7 +93,8 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
     },
     close: closeInOrder(log, [
       ['http', () => app.close()],
-      ['queue', () => queue.close()],
+      ['reconcile events', () => reconcileEvents?.close()],
+      ['queue', () => Promise.all([queue.close(), reconcileQueue?.close()])],
       ['postgres', () => database.close()],
       ['redis', () => closeConnection(connection)],
     ]),

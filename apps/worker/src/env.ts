@@ -1,7 +1,9 @@
+import { retentionEnv } from '@hookline/queue';
 import { commonEnv } from '@hookline/runtime';
 import { z } from 'zod';
 
-export const workerEnv = commonEnv.extend({
+// Retention too: events a reconciliation recovers are enqueued by the worker, with the ingester's settings.
+export const workerEnv = commonEnv.extend(retentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(100),

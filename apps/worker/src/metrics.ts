@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The worker's Prometheus metrics, served on its health port. */
 export function createWorkerMetrics(registry = new Registry()) {
@@ -44,6 +44,24 @@ export function createWorkerMetrics(registry = new Registry()) {
     forwardBreakerWaits: new Counter({
       name: 'hookline_forward_breaker_waits_total',
       help: 'Deliveries parked because their destination circuit was open or probing.',
+      registers: [registry],
+    }),
+    reconcileRuns: new Counter({
+      name: 'hookline_reconcile_runs_total',
+      help: 'Reconciliations against a provider API, by source and outcome (succeeded, unauthorized, rate_limited, unavailable, failed).',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    reconcileRecovered: new Counter({
+      name: 'hookline_reconcile_recovered_total',
+      help: 'Events a reconciliation found missing and recovered (enqueued, or redelivered by the provider).',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    reconcileLastSuccess: new Gauge({
+      name: 'hookline_reconcile_last_success_timestamp_seconds',
+      help: 'When the last successful reconciliation of a source finished (Unix seconds).',
+      labelNames: ['source'] as const,
       registers: [registry],
     }),
   };

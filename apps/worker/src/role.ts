@@ -3,8 +3,11 @@ import type { SourcesConfig } from '@hookline/core';
 import { createDatabase, type DatabaseClient } from '@hookline/db';
 import {
   closeConnection,
+  createEnqueuer,
+  createEventQueue,
   createStatsPublisher,
   createWorkerConnection,
+  eventQueueOptions,
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
@@ -18,6 +21,8 @@ import { createForwarder, type Forwarder } from './forwarding/forwarder.js';
 import type { HandlerRegistry } from './handlers/load-handlers.js';
 import { buildHealthServer } from './health-server.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import type { ReconcileDeps } from './reconcile/reconcile-source.js';
+import { createReconciliation, type Reconciliation } from './reconcile/reconciliation.js';
 import { runWorker } from './run-worker.js';
 import { buildWorker, type EventWorker } from './worker.js';
 
@@ -30,6 +35,12 @@ export interface WorkerRoleDeps {
   readonly handlers: HandlerRegistry;
   /** How often forwards left pending are looked for (tests shorten it). */
   readonly sweep?: SweeperOptions;
+  /** The API token of each reconciled source (`resolveReconcileCredentials`). */
+  readonly credentials?: ReadonlyMap<string, string>;
+  /** Tests point reconciliations' waits elsewhere. */
+  readonly reconcileHttp?: ReconcileDeps['http'];
+  /** False: no scheduled runs, only operators' (tests that drive runs themselves). */
+  readonly scheduleReconciliations?: boolean;
 }
 
 export interface WorkerRole extends Role {
@@ -41,6 +52,8 @@ export interface WorkerRole extends Role {
   readonly events: EventWorker;
   readonly forwarder: Forwarder;
   readonly health: FastifyInstance;
+  /** Present when a source has a `reconcile` block. */
+  readonly reconciliation?: Reconciliation;
 }
 
 /**
@@ -52,9 +65,9 @@ export interface WorkerRole extends Role {
  */
 export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Promise<WorkerRole> {
   const log = withSourceRedaction(deps.logger, deps.config);
-  // One connection per concurrent job of either worker, plus one for health checks and one for the sweeper.
+  // One connection per concurrent job of either worker, plus one each for health checks, the sweeper and reconciliation.
   const database = createDatabase(env.DATABASE_URL, {
-    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 2,
+    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 3,
     applicationName: 'hookline-worker',
   });
   const connection = createWorkerConnection(env.REDIS_URL);
@@ -92,6 +105,23 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     ],
     onError: (err) => log.debug({ err: (err as Error).message }, 'stats not published; retried at the next flush'),
   });
+  const reconciled = [...deps.config.sources.values()].some((source) => source.reconcile !== undefined);
+  // What a reconciliation recovers is enqueued exactly as the ingester enqueues a delivery.
+  const eventQueue = reconciled ? createEventQueue(connection, eventQueueOptions(env)) : undefined;
+  const reconciliation =
+    eventQueue &&
+    createReconciliation({
+      db: database.db,
+      config: deps.config,
+      credentials: deps.credentials ?? new Map(),
+      enqueuer: createEnqueuer(eventQueue, connection, { timeoutMs: 10_000 }),
+      logger: log,
+      metrics,
+      connection,
+      prefix: env.HOOKLINE_QUEUE_PREFIX,
+      schedule: deps.scheduleReconciliations ?? true,
+      ...(deps.reconcileHttp && { http: deps.reconcileHttp }),
+    });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
   let stopDurabilityWatch = () => {};
 
@@ -103,6 +133,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     events,
     forwarder,
     health,
+    ...(reconciliation && { reconciliation }),
     graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
     async start(shutdown) {
       stopDurabilityWatch = watchRedisDurability(
@@ -111,6 +142,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
       );
       forwarder.start();
       runWorker(events, log);
+      await reconciliation?.start();
       await health.listen({ port: env.PORT, host: env.HOST });
       log.info(
         {
@@ -118,14 +150,20 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
           forwardConcurrency: env.FORWARD_CONCURRENCY,
           sources: [...deps.config.sources.keys()],
           handlers: Object.fromEntries([...deps.handlers].map(([source, loaded]) => [source, loaded.map(({ path }) => path)])),
+          reconciled: [...deps.config.sources.values()].flatMap((source) => (source.reconcile ? [source.name] : [])),
         },
         'worker ready',
       );
     },
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
+      // A run in progress finishes (or is taken over as stalled by another replica): it may enqueue events.
+      ...(reconciliation ? ([['reconcile worker', () => reconciliation.worker.close()]] as const) : []),
       ['events worker', () => events.close()],
       ['forwarder', () => forwarder.close()],
+      ...(reconciliation
+        ? ([['reconcile queues', () => Promise.all([reconciliation.queue.close(), eventQueue?.close()])]] as const)
+        : []),
       ['stats', () => stats.close()],
       ['health', () => health.close()],
       ['postgres', () => database.close()],

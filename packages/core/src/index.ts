@@ -5,10 +5,11 @@ export {
   type ForwardDestination,
   formatPath,
   parseSourcesConfig,
+  resolveReconcileCredentials,
   type SourceConfig,
   type SourcesConfig,
 } from './config/sources-config.js';
-export { parseStatusRules } from './config/status-rules.js';
+export { parseReconciledSources, parseStatusRules } from './config/status-rules.js';
 export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
 
 export { type AttemptVerdict, forwardRetryDelayMs, judgeAttempt, type SendResult } from './forward/attempt-verdict.js';
@@ -20,6 +21,11 @@ export type { IncomingEvent } from './ingest/incoming-event.js';
 export { payloadText } from './ingest/parse-body.js';
 export { type Delivery, prepareEvent, type ReplayMark } from './ingest/prepare-event.js';
 export { toJobId } from './job-id.js';
+export { type ApifyRun, apifyRunEntityId, planApifyRecovery, type StoredEntity } from './reconcile/apify-plan.js';
+export { type HookDeliveryAttempt, planGitHubRecovery } from './reconcile/github-plan.js';
+export { judgeRateLimit, nextLink, quotaResetWaitMs } from './reconcile/rate-limit.js';
+export { type RecoveredDelivery, recoverEvent } from './reconcile/recovered-event.js';
+export type { ReconcileSettings } from './reconcile/settings.js';
 export * from './signatures/index.js';
 export { inLockOrder, planWaves } from './status/lock-order.js';
 export {

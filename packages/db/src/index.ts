@@ -28,6 +28,7 @@ export {
 } from './forwards-repository.js';
 export { ensureDatabase, migrateDatabase } from './migrate.js';
 export {
+  completeReconcileAction,
   completeReplay,
   listEventActions,
   type NewOperatorAction,
@@ -35,7 +36,15 @@ export {
   type OverrideResult,
   overrideEntityStatus,
   recordOperatorAction,
+  removeReconcileAction,
   removeReplayAction,
   type StatusOverride,
 } from './operator-actions.js';
+export {
+  advanceReconcileCursor,
+  findKnownEventIds,
+  listReconcileCursors,
+  readReconcileCursor,
+  readStoredEntities,
+} from './reconcile-repository.js';
 export * from './schema.js';

@@ -35,6 +35,7 @@ describe('migrateDatabase', () => {
       'forward_attempts',
       'forward_deliveries',
       'operator_actions',
+      'reconcile_cursors',
       'webhook_events',
     ]);
   });
@@ -48,6 +49,7 @@ describe('migrateDatabase', () => {
       'forward_attempts',
       'forward_deliveries',
       'operator_actions',
+      'reconcile_cursors',
       'webhook_events',
     ]);
   });
@@ -61,6 +63,7 @@ describe('migrateDatabase', () => {
       'forward_attempts',
       'forward_deliveries',
       'operator_actions',
+      'reconcile_cursors',
       'webhook_events',
     ]);
   });

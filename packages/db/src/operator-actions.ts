@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
 import { entityStates, type OperatorActionRow, operatorActions, webhookEvents } from './schema.js';
 
-export type OperatorAction = 'replay' | 'override' | 'retry_failed';
+export type OperatorAction = 'replay' | 'override' | 'retry_failed' | 'reconcile';
 
 export interface NewOperatorAction {
   readonly actor: string;
@@ -28,6 +28,24 @@ export async function completeReplay(tx: Executor, jobId: string, transition: Tr
     .update(operatorActions)
     .set({ result: transition, completedAt: sql`now()` })
     .where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'replay')));
+}
+
+/** Records what an operator's reconciliation found, once the worker ran it. */
+export async function completeReconcileAction(
+  db: Executor,
+  jobId: string,
+  outcome: string,
+  report: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .update(operatorActions)
+    .set({ result: outcome, completedAt: sql`now()`, detail: report })
+    .where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'reconcile')));
+}
+
+/** Removes the audit row of a reconciliation whose job could not be queued: it never happened. */
+export async function removeReconcileAction(db: Executor, jobId: string): Promise<void> {
+  await db.delete(operatorActions).where(and(eq(operatorActions.jobId, jobId), eq(operatorActions.action, 'reconcile')));
 }
 
 /** Removes the audit row of a replay whose job could not be queued: it never happened. */

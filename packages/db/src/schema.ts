@@ -135,8 +135,21 @@ export const operatorActions = pgTable(
     index('operator_actions_event_idx').on(table.source, table.eventId),
     index('operator_actions_entity_idx').on(table.source, table.entityId),
     unique('operator_actions_job_id_key').on(table.jobId),
-    check('operator_actions_action_check', sql`${table.action} in ('replay','override','retry_failed')`),
+    check('operator_actions_action_check', sql`${table.action} in ('replay','override','retry_failed','reconcile')`),
   ],
 );
 
 export type OperatorActionRow = typeof operatorActions.$inferSelect;
+
+/**
+ * Where each source's reconciliation stands: everything the provider reported before
+ * `settled_before` is stored or on its way. Moved only after a run's events are enqueued, and
+ * only forward, so a crash or a concurrent run never skips anything.
+ */
+export const reconcileCursors = pgTable('reconcile_cursors', {
+  source: text('source').primaryKey(),
+  settledBefore: timestamp('settled_before', { withTimezone: true, mode: 'date' }).notNull(),
+  lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export type ReconcileCursorRow = typeof reconcileCursors.$inferSelect;

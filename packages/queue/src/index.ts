@@ -40,6 +40,16 @@ export {
   type QueueState,
 } from './queue-depth.js';
 export {
+  createReconcileQueue,
+  operatorReconcileJobId,
+  RECONCILE_QUEUE,
+  type ReconcileJob,
+  type ReconcileQueue,
+  reconcileJobSchema,
+  reconcileSchedulerId,
+  scheduleReconciliations,
+} from './reconcile-queue.js';
+export {
   type DurabilityProblem,
   type DurabilityWatch,
   durabilityProblems,

@@ -14,8 +14,8 @@ export {
 } from './error-contract.js';
 export { answersWithin, type HealthRoutesOptions, healthRoutes } from './health-routes.js';
 export { onShutdown, runMain, type Shutdown } from './lifecycle.js';
-export { loadSourcesConfig } from './load-sources.js';
-export { loadStatusRules } from './load-status-rules.js';
+export { loadReconcileCredentials, loadSourcesConfig } from './load-sources.js';
+export { loadReconciledSources, loadStatusRules } from './load-status-rules.js';
 export { createLogger, type Logger, type LoggerOptions, withSourceRedaction } from './logger.js';
 export { metricsRoute } from './metrics-route.js';
 export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';

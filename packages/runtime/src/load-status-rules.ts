@@ -1,4 +1,4 @@
-import { parseStatusRules, type StatusRules } from '@hookline/core';
+import { parseReconciledSources, parseStatusRules, type StatusRules } from '@hookline/core';
 import { fileProblems, readSourcesFile } from './read-sources-file.js';
 
 /** Reads each source's status rules from the sources file, without its secrets; throws a ConfigError naming each bad field. */
@@ -6,4 +6,11 @@ export function loadStatusRules(path: string): ReadonlyMap<string, StatusRules |
   const result = parseStatusRules(readSourcesFile(path));
   if (!result.ok) throw fileProblems(path, result.problems);
   return result.rules;
+}
+
+/** The sources with a `reconcile` block, read without secrets; throws a ConfigError naming each bad field. */
+export function loadReconciledSources(path: string): ReadonlySet<string> {
+  const result = parseReconciledSources(readSourcesFile(path));
+  if (!result.ok) throw fileProblems(path, result.problems);
+  return result.sources;
 }

@@ -58,6 +58,82 @@ const forwardSchema = z.strictObject({
     .default({ failures: 5, cooldownMs: 30_000 }),
 });
 
+/** Providers whose own API lists what they sent: the ones a source may reconcile against. */
+export const reconcilableProviders = ['stripe', 'github', 'apify'] as const;
+
+/** Where each provider's API is, unless the source says otherwise (tests, proxies, GitHub Enterprise). */
+export const defaultReconcileBaseUrls = {
+  stripe: 'https://api.stripe.com',
+  github: 'https://api.github.com',
+  apify: 'https://api.apify.com',
+} as const satisfies Record<(typeof reconcilableProviders)[number], string>;
+
+/** Stripe keeps events listable for 30 days. */
+const STRIPE_EVENT_WINDOW_HOURS = 30 * 24;
+
+const reconcileSchema = z.strictObject({
+  /** Environment variable holding the API token; the token itself is never in the file. */
+  credentialEnv: envName,
+  /** The provider's API root; defaults per provider. */
+  baseUrl: z.url({ protocol: /^https?$/, message: 'must be an http or https URL' }).optional(),
+  intervalSeconds: z.number().int().min(10).max(86_400).default(300),
+  /** How far back the first run looks; later runs start from their cursor. */
+  lookbackHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
+  /** stripe: only these event types (at most 20, as Stripe's `types` filter allows). */
+  types: z.array(z.string().min(1)).min(1).max(20).optional(),
+  /** github: the repository (`owner/repo`) whose webhook this is… */
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/repo')
+    .optional(),
+  /** …or the organization. */
+  organization: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an organization login')
+    .optional(),
+  /** github: the webhook's id (Settings → Webhooks → the hook's URL ends with it). */
+  hookId: z.number().int().positive().optional(),
+  /** apify: only the runs of these actors (ids or `username~actor-name`); all the account's runs when absent. */
+  actors: z
+    .array(z.string().regex(/^[A-Za-z0-9~._-]+$/, 'must be an actor id or username~actor-name'))
+    .min(1)
+    .optional(),
+});
+
+type ReconcileDefinition = z.infer<typeof reconcileSchema>;
+
+/** Issues for fields that belong to another provider, or that this provider needs. */
+function reconcileProblems(provider: string, reconcile: ReconcileDefinition): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const onlyFor = (field: keyof ReconcileDefinition, owner: string) => {
+    if (reconcile[field] !== undefined && provider !== owner)
+      problems.push({ path: field, message: `applies only to provider ${owner}` });
+  };
+  onlyFor('types', 'stripe');
+  onlyFor('repository', 'github');
+  onlyFor('organization', 'github');
+  onlyFor('hookId', 'github');
+  onlyFor('actors', 'apify');
+  if (provider === 'github') {
+    if ((reconcile.repository === undefined) === (reconcile.organization === undefined)) {
+      problems.push({ path: 'repository', message: 'name exactly one of repository (owner/repo) or organization' });
+    }
+    if (reconcile.hookId === undefined) problems.push({ path: 'hookId', message: 'is required for provider github' });
+  }
+  if (provider === 'stripe' && reconcile.lookbackHours > STRIPE_EVENT_WINDOW_HOURS) {
+    problems.push({
+      path: 'lookbackHours',
+      message: `Stripe lists events of the last 30 days only (at most ${STRIPE_EVENT_WINDOW_HOURS})`,
+    });
+  }
+  return problems;
+}
+
 const sourceSchema = z
   .strictObject({
     /** Route segment: POST /webhooks/<name>. */
@@ -106,6 +182,8 @@ const sourceSchema = z
     handlers: z.array(z.string().min(1)).default([]),
     /** Destinations that receive a signed copy of every stored event. */
     forward: z.array(forwardSchema).default([]),
+    /** Pull what the sender gave up on from the provider's own API (stripe, github, apify). */
+    reconcile: reconcileSchema.optional(),
     /** Deliveries accepted per window from this source, per ingester process; off when absent. */
     rateLimit: z
       .strictObject({
@@ -139,6 +217,18 @@ const sourceSchema = z
     if (source.dedupe.windowSeconds !== undefined && !source.dedupe.contentHash) {
       ctx.addIssue({ code: 'custom', path: ['dedupe', 'windowSeconds'], message: 'applies only with contentHash: true' });
     }
+    if (source.reconcile !== undefined) {
+      if (!(reconcilableProviders as readonly string[]).includes(source.provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reconcile'],
+          message: `provider ${source.provider} has no API to reconcile against (only ${reconcilableProviders.join(', ')})`,
+        });
+      }
+      for (const problem of reconcileProblems(source.provider, source.reconcile)) {
+        ctx.addIssue({ code: 'custom', path: ['reconcile', problem.path], message: problem.message });
+      }
+    }
     const urls = new Set<string>();
     source.forward.forEach((destination, index) => {
       // The URL identifies a destination (its deliveries, its breaker): listing it twice would send twice.
@@ -162,3 +252,4 @@ export const sourcesFileSchema = z.strictObject({ sources: z.array(sourceSchema)
 export type SourcesFile = z.infer<typeof sourcesFileSchema>;
 export type SourceDefinition = SourcesFile['sources'][number];
 export type ForwardDefinition = SourceDefinition['forward'][number];
+export type ReconcilableProvider = (typeof reconcilableProviders)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSourcesConfig } from './sources-config.js';
+import { parseSourcesConfig, resolveReconcileCredentials } from './sources-config.js';
 
 const yaml = `
 sources:
@@ -215,5 +215,70 @@ sources:
 
   it('rejects text that is not YAML', () => {
     expect(parseSourcesConfig('sources: [', {}).ok).toBe(false);
+  });
+});
+
+describe('reconcile blocks', () => {
+  const source = (provider: string, reconcile: string) =>
+    `sources:\n  - name: s\n    provider: ${provider}\n    secrets: [S]\n    reconcile: ${reconcile}\n`;
+
+  it('fills the defaults and the provider API root', () => {
+    const result = parseSourcesConfig(source('stripe', '{ credentialEnv: STRIPE_API_KEY, types: [payment_intent.succeeded] }'), {
+      S: 'x',
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.sources.get('s')?.reconcile).toEqual({
+      credentialEnv: 'STRIPE_API_KEY',
+      baseUrl: 'https://api.stripe.com',
+      intervalSeconds: 300,
+      lookbackHours: 72,
+      target: { provider: 'stripe', types: ['payment_intent.succeeded'] },
+    });
+  });
+
+  it("names GitHub's hook by repository or organization", () => {
+    const result = parseSourcesConfig(
+      source('github', '{ credentialEnv: GH, repository: acme/shop, hookId: 12, baseUrl: "http://127.0.0.1:9/api/v3/" }'),
+      { S: 'x' },
+    );
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.sources.get('s')?.reconcile).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9/api/v3',
+      target: { provider: 'github', hookOwner: 'repos/acme/shop', hookId: 12 },
+    });
+  });
+
+  it('names each bad field', () => {
+    const problems = (provider: string, reconcile: string) => {
+      const result = parseSourcesConfig(source(provider, reconcile), { S: 'x' });
+      return result.ok ? [] : result.problems;
+    };
+    expect(problems('github', '{ credentialEnv: GH, repository: acme/shop, organization: acme }')).toEqual([
+      'sources[0].reconcile.repository: name exactly one of repository (owner/repo) or organization',
+      'sources[0].reconcile.hookId: is required for provider github',
+    ]);
+    expect(problems('stripe', '{ credentialEnv: K, actors: [a], lookbackHours: 1000 }')).toEqual([
+      'sources[0].reconcile.actors: applies only to provider apify',
+      'sources[0].reconcile.lookbackHours: Stripe lists events of the last 30 days only (at most 720)',
+    ]);
+    expect(problems('shopify', '{ credentialEnv: K }')).toEqual([
+      'sources[0].reconcile: provider shopify has no API to reconcile against (only stripe, github, apify)',
+    ]);
+    expect(problems('apify', '{ credentialEnv: "not a name" }')).toEqual([
+      'sources[0].reconcile.credentialEnv: must be an environment variable name',
+    ]);
+  });
+
+  it('needs the credential variable set where reconciliations run', () => {
+    const result = parseSourcesConfig(source('apify', '{ credentialEnv: APIFY_TOKEN }'), { S: 'x' });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(resolveReconcileCredentials(result.config, {})).toEqual({
+      ok: false,
+      problems: ['sources[0].reconcile.credentialEnv: env var APIFY_TOKEN is not set'],
+    });
+    expect(resolveReconcileCredentials(result.config, { APIFY_TOKEN: ' apify_api_x\n' })).toEqual({
+      ok: true,
+      credentials: new Map([['s', 'apify_api_x']]),
+    });
   });
 });

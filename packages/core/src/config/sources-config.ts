@@ -1,9 +1,10 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import type { ReconcileSettings, ReconcileTarget } from '../reconcile/settings.js';
 import type { EntityPaths, ReplayGuard, Secret, SignatureScheme } from '../signatures/index.js';
 import { isStandardWebhooksSecret, schemeFor } from '../signatures/index.js';
 import type { StatusRules } from '../status/transition.js';
-import { type ForwardDefinition, type SourceDefinition, sourcesFileSchema } from './schema.js';
+import { defaultReconcileBaseUrls, type ForwardDefinition, type SourceDefinition, sourcesFileSchema } from './schema.js';
 
 /** A forwarding destination with its signing secret resolved. */
 export interface ForwardDestination {
@@ -38,6 +39,8 @@ export interface SourceConfig {
   readonly forward: readonly ForwardDestination[];
   /** At most `max` deliveries per `windowSeconds` (per ingester process); the rest get 429. */
   readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
+  /** Set when the source is reconciled against its provider's API. */
+  readonly reconcile?: ReconcileSettings;
 }
 
 export interface SourcesConfig {
@@ -91,6 +94,7 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     handlers: definition.handlers,
     forward,
     ...(definition.rateLimit && { rateLimit: definition.rateLimit }),
+    ...(definition.reconcile && { reconcile: reconcileSettings(definition, definition.reconcile) }),
   };
 }
 
@@ -99,6 +103,56 @@ function replayGuardOf(setting: SourceDefinition['replayGuard'], scheme: Signatu
   if (setting === false) return false;
   if (setting === undefined) return scheme.defaultReplayGuard ?? false;
   return { ...scheme.defaultReplayGuard, windowSeconds: setting.windowSeconds };
+}
+
+/** The schema has already checked that the provider is reconcilable and its fields are there. */
+function reconcileTarget(
+  provider: SourceDefinition['provider'],
+  reconcile: NonNullable<SourceDefinition['reconcile']>,
+): ReconcileTarget {
+  if (provider === 'github') {
+    const hookOwner = reconcile.repository !== undefined ? `repos/${reconcile.repository}` : `orgs/${reconcile.organization}`;
+    return { provider: 'github', hookOwner, hookId: reconcile.hookId ?? 0 };
+  }
+  if (provider === 'apify') return { provider: 'apify', ...(reconcile.actors && { actors: reconcile.actors }) };
+  return { provider: 'stripe', ...(reconcile.types && { types: reconcile.types }) };
+}
+
+function reconcileSettings(
+  definition: SourceDefinition,
+  reconcile: NonNullable<SourceDefinition['reconcile']>,
+): ReconcileSettings {
+  const target = reconcileTarget(definition.provider, reconcile);
+  return {
+    credentialEnv: reconcile.credentialEnv,
+    baseUrl: (reconcile.baseUrl ?? defaultReconcileBaseUrls[target.provider]).replace(/\/+$/, ''),
+    intervalSeconds: reconcile.intervalSeconds,
+    lookbackHours: reconcile.lookbackHours,
+    target,
+  };
+}
+
+export type ReconcileCredentialsResult =
+  | { readonly ok: true; readonly credentials: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly problems: string[] };
+
+/**
+ * The API token of every reconciled source, read from the variable its `reconcile` block
+ * names. Only the role that reconciles (the worker) needs them, so only it resolves them.
+ */
+export function resolveReconcileCredentials(config: SourcesConfig, env: NodeJS.ProcessEnv): ReconcileCredentialsResult {
+  const credentials = new Map<string, string>();
+  const problems: string[] = [];
+  [...config.sources.values()].forEach((source, index) => {
+    if (source.reconcile === undefined) return;
+    const value = env[source.reconcile.credentialEnv]?.trim();
+    if (value === undefined || value === '') {
+      problems.push(`sources[${index}].reconcile.credentialEnv: env var ${source.reconcile.credentialEnv} is not set`);
+    } else {
+      credentials.set(source.name, value);
+    }
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, credentials };
 }
 
 /** A reopen rule without `from` reopens the terminal statuses. */

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { StatusRules } from '../status/transition.js';
-import { sourcesFileSchema } from './schema.js';
+import { type SourceDefinition, sourcesFileSchema } from './schema.js';
 import { formatPath, statusRulesOf } from './sources-config.js';
 
 export type ParseStatusRulesResult =
@@ -13,6 +13,21 @@ export type ParseStatusRulesResult =
  * is not given the webhook secrets.
  */
 export function parseStatusRules(text: string): ParseStatusRulesResult {
+  const parsed = parseDefinitions(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, rules: new Map(parsed.sources.map((source) => [source.name, statusRulesOf(source)])) };
+}
+
+export type ParseReconciledSourcesResult = { ok: true; sources: ReadonlySet<string> } | { ok: false; problems: string[] };
+
+/** The names of the sources with a `reconcile` block, without their secrets: what the admin may ask the worker to reconcile. */
+export function parseReconciledSources(text: string): ParseReconciledSourcesResult {
+  const parsed = parseDefinitions(text);
+  if (!parsed.ok) return parsed;
+  return { ok: true, sources: new Set(parsed.sources.flatMap((source) => (source.reconcile ? [source.name] : []))) };
+}
+
+function parseDefinitions(text: string): { ok: true; sources: SourceDefinition[] } | { ok: false; problems: string[] } {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -23,5 +38,5 @@ export function parseStatusRules(text: string): ParseStatusRulesResult {
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(file)'}: ${issue.message}`) };
   }
-  return { ok: true, rules: new Map(parsed.data.sources.map((source) => [source.name, statusRulesOf(source)])) };
+  return { ok: true, sources: parsed.data.sources };
 }

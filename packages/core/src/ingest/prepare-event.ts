@@ -96,6 +96,50 @@ function findEventId(source: SourceConfig, delivery: Delivery, parsed: ParsedDel
   return contentHashId(source, delivery);
 }
 
+export type DescribeResult =
+  | { readonly ok: true; readonly kind: 'event'; readonly event: IncomingEvent; readonly replayMark?: ReplayMark }
+  | { readonly ok: true; readonly kind: 'handshake'; readonly reply: HandshakeReply }
+  | { readonly ok: false; readonly code: 'malformed_body' | 'missing_event_id' };
+
+/**
+ * What an authenticated delivery is about: its body parsed, its event id, type, entity and
+ * status found as the source says. The ingester calls it after the signature verified (with the
+ * secret that matched, which a handshake may need); reconciliation calls it for deliveries read
+ * from the provider's own API, which the API token authenticates, so that a recovered copy
+ * becomes exactly the event a delivery would.
+ */
+export function describeDelivery(source: SourceConfig, delivery: Delivery, secret?: string): DescribeResult {
+  const parsedBody = parseBody(delivery.headers, delivery.rawBody);
+  if (parsedBody === undefined) return { ok: false, code: 'malformed_body' };
+  const parsed: ParsedDelivery = { headers: delivery.headers, body: parsedBody.body };
+
+  const reply = secret === undefined ? undefined : source.scheme.handshake?.(parsed, secret);
+  if (reply !== undefined) return { ok: true, kind: 'handshake', reply };
+
+  const eventId = findEventId(source, delivery, parsed);
+  if (eventId === undefined) return { ok: false, code: 'missing_event_id' };
+
+  const eventType =
+    source.eventTypePath !== undefined ? readIdentifier(parsed.body, source.eventTypePath) : source.scheme.eventType(parsed);
+  const replayMark = replayMarkOf(source, delivery, eventType);
+  return {
+    ok: true,
+    kind: 'event',
+    ...(replayMark && { replayMark }),
+    event: {
+      source: source.name,
+      eventId,
+      eventType: eventType ?? null,
+      entityId: source.entity ? (readIdentifier(parsed.body, source.entity.id) ?? null) : null,
+      status: source.entity ? (readIdentifier(parsed.body, source.entity.status) ?? null) : null,
+      rawBody: parsedBody.text,
+      ...(parsedBody.payloadJson !== undefined && { payloadJson: parsedBody.payloadJson }),
+      headers: safeHeaders(delivery.headers, source.scheme.signatureHeaders),
+      receivedAt: delivery.receivedAt,
+    },
+  };
+}
+
 /**
  * Turns a delivery into an event ready to enqueue, or says which check it failed.
  * The signature is checked on the exact received bytes before anything parses them.
@@ -112,36 +156,8 @@ export function prepareEvent(source: SourceConfig, delivery: Delivery): PrepareR
     toleranceSeconds: source.toleranceSeconds,
   });
   if (!verdict.ok) return reject(401, verdict.reason);
-
-  const parsedBody = parseBody(delivery.headers, delivery.rawBody);
-  if (parsedBody === undefined) return reject(400, 'malformed_body');
-  const parsed: ParsedDelivery = { headers: delivery.headers, body: parsedBody.body };
-
   const secret = source.secrets.find((candidate) => candidate.index === verdict.secretIndex);
-  const reply = secret && source.scheme.handshake?.(parsed, secret.value);
-  if (reply !== undefined) return { ok: true, kind: 'handshake', reply, secretIndex: verdict.secretIndex };
-
-  const eventId = findEventId(source, delivery, parsed);
-  if (eventId === undefined) return reject(400, 'missing_event_id');
-
-  const eventType =
-    source.eventTypePath !== undefined ? readIdentifier(parsed.body, source.eventTypePath) : source.scheme.eventType(parsed);
-  const replayMark = replayMarkOf(source, delivery, eventType);
-  return {
-    ok: true,
-    kind: 'event',
-    secretIndex: verdict.secretIndex,
-    ...(replayMark && { replayMark }),
-    event: {
-      source: source.name,
-      eventId,
-      eventType: eventType ?? null,
-      entityId: source.entity ? (readIdentifier(parsed.body, source.entity.id) ?? null) : null,
-      status: source.entity ? (readIdentifier(parsed.body, source.entity.status) ?? null) : null,
-      rawBody: parsedBody.text,
-      ...(parsedBody.payloadJson !== undefined && { payloadJson: parsedBody.payloadJson }),
-      headers: safeHeaders(delivery.headers, source.scheme.signatureHeaders),
-      receivedAt: delivery.receivedAt,
-    },
-  };
+  const described = describeDelivery(source, delivery, secret?.value);
+  if (!described.ok) return reject(400, described.code);
+  return { ...described, secretIndex: verdict.secretIndex };
 }
