@@ -21,7 +21,11 @@ sources:
 
 describe('parseSourcesConfig', () => {
   it('resolves every source with its secrets and defaults', () => {
-    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: SW_SECRET, PAYMENTS_SECRET_OLD: `${SW_SECRET_OLD}\n` });
+    const result = parseSourcesConfig(yaml, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: `${SW_SECRET_OLD}\n`,
+    });
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const payments = result.config.sources.get('payments');
     expect(payments?.scheme.name).toBe('standard-webhooks');
@@ -120,7 +124,11 @@ sources:
     ],
     ['a route-unsafe name', yaml.replace('name: orders', 'name: Orders/1'), 'sources[0].name'],
   ])('rejects %s', (_name, text, path) => {
-    const result = parseSourcesConfig(text, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: SW_SECRET, PAYMENTS_SECRET_OLD: SW_SECRET_OLD });
+    const result = parseSourcesConfig(text, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: SW_SECRET_OLD,
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
   });
