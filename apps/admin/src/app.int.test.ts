@@ -12,6 +12,7 @@ import { buildApp } from './app.js';
 
 const TOKEN = 'admin-token-0123456789';
 const ALICE = 'alice-token-0123456789';
+const VIEWER = 'prometheus-token-0123456789';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 const RULES = `
@@ -48,6 +49,7 @@ async function build(readOnly: boolean): Promise<FastifyInstance> {
     logger: createLogger({ name: 'admin-test', level: 'silent' }),
     adminToken: TOKEN,
     namedTokens: [{ name: 'alice', token: ALICE }],
+    viewerTokens: [{ name: 'prometheus', token: VIEWER }],
   });
 }
 
@@ -163,6 +165,27 @@ describe('admin auth', () => {
     expect(spec.paths['/api/events'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['source', 'type', 'entity', 'transition', 'since', 'until', 'limit', 'cursor']),
     );
+  });
+});
+
+describe('a viewer token', () => {
+  const viewer = { authorization: `Bearer ${VIEWER}` };
+
+  it('reads metrics, the API and Bull Board', async () => {
+    for (const url of ['/metrics', '/api/events', '/queues/api/queues']) {
+      expect((await app.inject({ method: 'GET', url, headers: viewer })).statusCode, url).toBe(200);
+    }
+  });
+
+  it.each([
+    ['POST', '/api/failed/retry'],
+    ['POST', '/api/events/runs/evt-1/replay'],
+    ['POST', '/api/entities/runs/run-1/status'],
+    ['PUT', '/queues/api/queues/events/retry/failed'],
+  ])('is refused %s %s with 403 read_only, also on an admin that is not read-only', async (method, url) => {
+    const response = await app.inject({ method: method as 'POST', url, headers: viewer, payload: {} });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('read_only');
   });
 });
 
