@@ -8,9 +8,9 @@ import {
   frameworkErrors,
   healthRoutes,
   installErrorContract,
-  metricsRoute,
 } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { internalRoutes } from './internal-app.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -24,6 +24,11 @@ export interface IngesterDeps {
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
   readonly metrics?: IngesterMetrics;
+  /**
+   * False when `/metrics` and `/readyz` are served by `buildInternalApp` on a port of their own
+   * (`HOOKLINE_METRICS_PORT`): the public port then answers only `/webhooks/*` and `/healthz`.
+   */
+  readonly internalRoutes?: boolean;
 }
 
 declare module 'fastify' {
@@ -68,8 +73,11 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
   app.decorateRequest('outcome', '');
   installErrorContract(app, recordOutcome);
   closeIdleConnectionsWhileClosing(app);
-  await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
-  await app.register(metricsRoute, { registry: metrics.registry });
+  if (deps.internalRoutes === false) {
+    await app.register(healthRoutes, {});
+  } else {
+    await app.register(internalRoutes, { registry: metrics.registry, isReady: () => deps.enqueuer.isReady() });
+  }
   await app.register(webhookRoutes, {
     config: deps.config,
     enqueuer: deps.enqueuer,
