@@ -29,6 +29,8 @@ export interface IngesterDeps {
    * (`HOOKLINE_METRICS_PORT`): the public port then answers only `/webhooks/*` and `/healthz`.
    */
   readonly internalRoutes?: boolean;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` gives the client address the limits key on. */
+  readonly trustProxy?: boolean | readonly string[];
 }
 
 declare module 'fastify' {
@@ -58,6 +60,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     // One log line per request would cost more than the ingest itself; outcomes are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
+    trustProxy: typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : (deps.trustProxy ?? false),
     // During close, a request read from a connection still open (kept alive, or pipelined) is
     // served as usual, with `Connection: close`: Redis stays open until the close has finished.
     // Fastify's 503 here would bypass the error contract (another body, no Retry-After).

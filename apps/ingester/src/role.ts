@@ -61,6 +61,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     metrics,
     ...(deps.now && { now: deps.now }),
     internalRoutes: env.HOOKLINE_METRICS_PORT === undefined,
+    trustProxy: env.HOOKLINE_TRUST_PROXY,
   });
   const internal =
     env.HOOKLINE_METRICS_PORT === undefined
