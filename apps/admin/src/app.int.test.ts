@@ -1,5 +1,5 @@
 import { parseStatusRules } from '@hookline/core';
-import { operatorActions, webhookEvents } from '@hookline/db';
+import { createForwards, operatorActions, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { createAdminConnection, createEventQueue, type EventQueue } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
@@ -323,6 +323,26 @@ describe('GET /api/events/:source/:eventId', () => {
       replays: [],
       forwards: [],
     });
+  });
+
+  it('shows forward destinations without their credentials', async () => {
+    const row = await insertEvent({ eventId: 'detail-forwarded' });
+    await createForwards(database.client.db, [
+      {
+        webhookEventId: row.id,
+        messageId: 'msg_detail_forwarded',
+        destination: 'https://hook:pa55word@orders.internal/in?token=s3cret',
+        entityStatus: null,
+        transition: 'applied',
+        replay: false,
+      },
+    ]);
+    const response = await app.inject({ method: 'GET', url: '/api/events/runs/detail-forwarded', headers: bearer });
+    expect(response.json().forwards.map((forward: { destination: string }) => forward.destination)).toEqual([
+      'https://orders.internal/in?token=redacted',
+    ]);
+    expect(response.body).not.toContain('pa55word');
+    expect(response.body).not.toContain('s3cret');
   });
 
   it('answers an unknown event with 404 event_not_found', async () => {
