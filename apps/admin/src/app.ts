@@ -15,6 +15,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installAuth } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
+import { installCrossSiteProtection } from './cross-site.js';
 import { type AdminMetrics, createAdminMetrics } from './metrics.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
@@ -52,6 +53,7 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorContract(app);
+  installCrossSiteProtection(app);
   const viewers = deps.viewerTokens ?? [];
   installAuth(
     app,

@@ -54,7 +54,7 @@ export function installAuth(
       });
     }
     if (viewers.has(operator) && !READ_METHODS.has(request.method)) {
-      return reply.status(403).send({ error: { code: 'read_only', message: `the token of "${operator}" may only read` } });
+      return sendError(reply, { statusCode: 403, code: 'read_only', message: `the token of "${operator}" may only read` });
     }
     request.operator = operator;
   });
