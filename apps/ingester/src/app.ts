@@ -31,6 +31,8 @@ export interface IngesterDeps {
   readonly internalRoutes?: boolean;
   /** Fastify's `trustProxy`: whose `X-Forwarded-For` gives the client address the limits key on. */
   readonly trustProxy?: boolean | readonly string[];
+  /** Deliveries handled at once (`HOOKLINE_MAX_IN_FLIGHT`); past it, 503 `overloaded` at once. */
+  readonly maxInFlight?: number;
 }
 
 declare module 'fastify' {
@@ -49,6 +51,7 @@ const recordOutcome: ErrorContractOptions = {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT = 1000;
 
 /** The ingester's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
@@ -87,6 +90,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     bodyLimit,
     now: deps.now ?? Date.now,
     metrics,
+    maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
   });
   return app;
 }

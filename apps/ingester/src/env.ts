@@ -1,7 +1,7 @@
 import { retentionEnv } from '@hookline/queue';
 import { commonEnv } from '@hookline/runtime';
 import { z } from 'zod';
-import { DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS } from './app.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS } from './app.js';
 
 export const ingesterEnv = commonEnv.extend(retentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -21,6 +21,8 @@ export const ingesterEnv = commonEnv.extend(retentionEnv.shape).extend({
       if (value === 'true') return true;
       return value.split(',').map((entry) => entry.trim());
     }),
+  /** Deliveries handled at once by one process; past it they are shed with 503 `overloaded`. */
+  HOOKLINE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_MAX_IN_FLIGHT),
   HOOKLINE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(DEFAULT_BODY_LIMIT),
   HOOKLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_REQUEST_TIMEOUT_MS),
   HOOKLINE_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),

@@ -62,6 +62,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     ...(deps.now && { now: deps.now }),
     internalRoutes: env.HOOKLINE_METRICS_PORT === undefined,
     trustProxy: env.HOOKLINE_TRUST_PROXY,
+    maxInFlight: env.HOOKLINE_MAX_IN_FLIGHT,
   });
   const internal =
     env.HOOKLINE_METRICS_PORT === undefined

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { inFlightLimit } from '../in-flight-limit.js';
 import type { IngesterMetrics } from '../metrics.js';
 import { SourceWindowStore } from '../rate-limit-store.js';
 
@@ -11,6 +12,8 @@ export interface WebhookRoutesOptions {
   readonly bodyLimit: number;
   readonly now: () => number;
   readonly metrics: IngesterMetrics;
+  /** Deliveries handled at once; past it, 503 `overloaded` at once. */
+  readonly maxInFlight: number;
 }
 
 const ROUTE = '/webhooks/:source';
@@ -73,13 +76,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   });
 
-  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+  const unverifiedCheck = async (request: FastifyRequest, reply: FastifyReply) => {
     const limit = await unverifiedLimit(request, { increment: false });
     if (!limit.isAllowed && limit.remaining === 0) {
       refuse(reply, limit.ttlInSeconds, `more than ${limit.max} unverified deliveries from this address; retry later`);
     }
   };
 
+  // Shedding first: it is the cheapest answer, and the one that must stay cheap under a flood.
+  const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), unverifiedCheck];
   app.post<{ Params: { source: string } }>(ROUTE, { onRequest }, async (request, reply) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
