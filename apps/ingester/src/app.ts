@@ -33,6 +33,8 @@ export interface IngesterDeps {
   readonly trustProxy?: boolean | readonly string[];
   /** Deliveries handled at once (`HOOKLINE_MAX_IN_FLIGHT`); past it, 503 `overloaded` at once. */
   readonly maxInFlight?: number;
+  /** Mean event-loop delay (ms) past which every delivery is shed (`HOOKLINE_MAX_EVENT_LOOP_DELAY_MS`; 0: never). */
+  readonly maxEventLoopDelayMs?: number;
 }
 
 declare module 'fastify' {
@@ -52,6 +54,7 @@ const recordOutcome: ErrorContractOptions = {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
+export const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 500;
 
 /** The ingester's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
@@ -91,6 +94,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     now: deps.now ?? Date.now,
     metrics,
     maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: deps.maxEventLoopDelayMs ?? DEFAULT_MAX_EVENT_LOOP_DELAY_MS,
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { retentionEnv } from '@hookline/queue';
 import { commonEnv } from '@hookline/runtime';
 import { z } from 'zod';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS } from './app.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_EVENT_LOOP_DELAY_MS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS } from './app.js';
 
 export const ingesterEnv = commonEnv.extend(retentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -23,6 +23,8 @@ export const ingesterEnv = commonEnv.extend(retentionEnv.shape).extend({
     }),
   /** Deliveries handled at once by one process; past it they are shed with 503 `overloaded`. */
   HOOKLINE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_MAX_IN_FLIGHT),
+  /** Mean event-loop delay (ms, over 100 ms samples) past which deliveries are shed; 0 turns it off. */
+  HOOKLINE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().nonnegative().default(DEFAULT_MAX_EVENT_LOOP_DELAY_MS),
   HOOKLINE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(DEFAULT_BODY_LIMIT),
   HOOKLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_REQUEST_TIMEOUT_MS),
   HOOKLINE_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),

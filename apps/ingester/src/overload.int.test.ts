@@ -118,3 +118,35 @@ describe(`an ingester with HOOKLINE_MAX_IN_FLIGHT=${MAX_IN_FLIGHT}`, () => {
     expect((await inJobs(accepted)).sort()).toEqual([...accepted].sort());
   });
 });
+
+describe('an ingester whose event loop lags past HOOKLINE_MAX_EVENT_LOOP_DELAY_MS', () => {
+  it('sheds deliveries with 503 overloaded until it has caught up, and still answers its probes', async () => {
+    const lagging = await startTestIngester({ config: loadConfig(), env: { HOOKLINE_MAX_EVENT_LOOP_DELAY_MS: '50' } });
+    try {
+      const deliver = (id: string) =>
+        lagging.app.inject({ method: 'POST', url: '/webhooks/busy', headers: signedHeaders(id, '{}'), payload: '{}' });
+      expect((await deliver('before')).statusCode).toBe(200);
+
+      // A saturated process: nothing else runs for 1.5 s.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        // busy
+      }
+      // The overdue delay sample runs first, then this delivery.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const shed = await deliver('during');
+      expect(shed.statusCode).toBe(503);
+      expect(shed.headers['retry-after']).toBe('5');
+      expect(shed.json()).toEqual({ error: { code: 'overloaded', message: expect.any(String) } });
+      expect((await lagging.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect(await lagging.queue.getJob(toJobId('busy', 'during'))).toBeUndefined();
+
+      await expect.poll(async () => (await deliver('after')).statusCode, { timeout: 5000, interval: 50 }).toBe(200);
+      const text = await lagging.role.metrics.registry.metrics();
+      const counted = /hookline_ingest_requests_total\{source="busy",outcome="overloaded"\} (\d+)/.exec(text)?.[1];
+      expect(Number(counted)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await lagging.close();
+    }
+  });
+});

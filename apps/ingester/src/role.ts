@@ -63,6 +63,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     internalRoutes: env.HOOKLINE_METRICS_PORT === undefined,
     trustProxy: env.HOOKLINE_TRUST_PROXY,
     maxInFlight: env.HOOKLINE_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: env.HOOKLINE_MAX_EVENT_LOOP_DELAY_MS,
   });
   const internal =
     env.HOOKLINE_METRICS_PORT === undefined

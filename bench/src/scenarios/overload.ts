@@ -24,7 +24,7 @@ export interface OverloadResult {
   readonly acceptedP99: number;
   readonly shedP50: number;
   readonly shedP99: number;
-  /** Rows the worker stored, once the backlog drained: every 200, and nothing shed. */
+  /** Rows the worker stored once the backlog drained: every 200, and nothing shed. */
   readonly stored: number;
   readonly everyAcceptedStoredOnce: boolean;
 }
@@ -96,7 +96,7 @@ export async function runOverload(context: BenchContext, profile: Profile): Prom
       if (performance.now() > deadline) throw new Error('overload backlog did not drain');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    // A moment more: anything shed that had been stored would show up now.
+    // A moment more: anything else that was enqueued shows up now.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const [check] = await sql<{ total: number; of_accepted: number }[]>`
       select count(*)::int as total, count(*) filter (where event_id = any(${accepted}))::int as of_accepted
@@ -108,7 +108,10 @@ export async function runOverload(context: BenchContext, profile: Profile): Prom
       maxInFlight,
       ...load,
       stored: check?.total ?? 0,
-      everyAcceptedStoredOnce: check?.total === accepted.length && check?.of_accepted === accepted.length,
+      // Each 200 stored (once: the unique key); beyond them only answers the client never read
+      // (a timeout, a reset) may be, never one answered 503 overloaded.
+      everyAcceptedStoredOnce:
+        check?.of_accepted === accepted.length && (check?.total ?? 0) <= accepted.length + load.other,
     };
   } finally {
     await stop(worker);

@@ -1,8 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
+import { errorBody } from '@hookline/runtime';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { inFlightLimit } from '../in-flight-limit.js';
+import { inFlightLimit, overloadedError } from '../in-flight-limit.js';
 import type { IngesterMetrics } from '../metrics.js';
 import { SourceWindowStore } from '../rate-limit-store.js';
 
@@ -14,6 +16,8 @@ export interface WebhookRoutesOptions {
   readonly metrics: IngesterMetrics;
   /** Deliveries handled at once; past it, 503 `overloaded` at once. */
   readonly maxInFlight: number;
+  /** Mean event-loop delay past which every delivery is shed (0: never). */
+  readonly maxEventLoopDelayMs: number;
 }
 
 const ROUTE = '/webhooks/:source';
@@ -82,6 +86,26 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       refuse(reply, limit.ttlInSeconds, `more than ${limit.max} unverified deliveries from this address; retry later`);
     }
   };
+
+  if (options.maxEventLoopDelayMs > 0) {
+    // A saturated process queues deliveries in the kernel, before any hook can count them: when
+    // its event loop lags, everything arriving is shed until it catches up. Scoped to this
+    // plugin, so probes and metrics are still answered.
+    const shed = overloadedError('the ingester is saturated; retry later');
+    // The plugin sends what this returns as the body (its typings say void; undefined would let
+    // the delivery through). Not thrown: the error handler logs every 5xx, and a shed answer
+    // must stay cheap.
+    const answerShed = (request: FastifyRequest, reply: FastifyReply) => {
+      request.outcome = shed.code;
+      reply.status(shed.statusCode).header('retry-after', String(shed.retryAfterSeconds));
+      return errorBody(shed.code, shed.message);
+    };
+    await app.register(underPressure, {
+      maxEventLoopDelay: options.maxEventLoopDelayMs,
+      sampleInterval: 100,
+      pressureHandler: answerShed as unknown as (request: FastifyRequest, reply: FastifyReply) => void,
+    });
+  }
 
   // Shedding first: it is the cheapest answer, and the one that must stay cheap under a flood.
   const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), unverifiedCheck];
