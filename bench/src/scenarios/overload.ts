@@ -110,8 +110,7 @@ export async function runOverload(context: BenchContext, profile: Profile): Prom
       stored: check?.total ?? 0,
       // Each 200 stored (once: the unique key); beyond them only answers the client never read
       // (a timeout, a reset) may be, never one answered 503 overloaded.
-      everyAcceptedStoredOnce:
-        check?.of_accepted === accepted.length && (check?.total ?? 0) <= accepted.length + load.other,
+      everyAcceptedStoredOnce: check?.of_accepted === accepted.length && (check?.total ?? 0) <= accepted.length + load.other,
     };
   } finally {
     await stop(worker);
