@@ -18,7 +18,7 @@ function signedHeaders(id: string, body: string): Record<string, string> {
     'content-type': 'application/json',
     'x-event-id': id,
     'x-timestamp': String(timestamp),
-    'x-signature': `sha256=${signHmacSha256(SECRET, timestamp, Buffer.from(body))}`,
+    'x-signature': `sha256=${signHmacSha256(SECRET, id, timestamp, Buffer.from(body))}`,
   };
 }
 
