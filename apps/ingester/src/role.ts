@@ -100,7 +100,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
       ['http', () => app.close()],
-      ['internal http', () => internal?.close()],
+      ...(internal === undefined ? [] : [['internal http', () => internal.close()] as const]),
       ['stats', () => stats.close()],
       ['queue', () => queue.close()],
       ['redis', () => closeConnection(connection)],
