@@ -24,10 +24,34 @@ export interface Profile {
   readonly spikeSeconds: number;
   /** Events in the processing backlog. */
   readonly backlog: number;
+  /** Overload: seconds of an open loop at twice capacity, its connections, the ingester's limit. */
+  readonly overloadSeconds: number;
+  readonly overloadConnections: number;
+  readonly overloadMaxInFlight: number;
 }
 
 export function profile(quick: boolean): Profile {
   return quick
-    ? { quick, httpSeconds: 4, connections: 50, spikeRate: 2000, spikeSeconds: 5, backlog: 10_000 }
-    : { quick, httpSeconds: 15, connections: 50, spikeRate: 5000, spikeSeconds: 30, backlog: 100_000 };
+    ? {
+        quick,
+        httpSeconds: 4,
+        connections: 50,
+        spikeRate: 2000,
+        spikeSeconds: 5,
+        backlog: 10_000,
+        overloadSeconds: 4,
+        overloadConnections: 1000,
+        overloadMaxInFlight: 200,
+      }
+    : {
+        quick,
+        httpSeconds: 15,
+        connections: 50,
+        spikeRate: 5000,
+        spikeSeconds: 30,
+        backlog: 100_000,
+        overloadSeconds: 20,
+        overloadConnections: 1500,
+        overloadMaxInFlight: 200,
+      };
 }

@@ -41,7 +41,7 @@ export async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Runs a load generator to completion and returns what it reported. */
-export async function runLoad(script: 'closed-loop' | 'open-loop', options: object): Promise<LoadResult> {
+export async function runLoad(script: 'closed-loop' | 'open-loop' | 'overload-loop', options: object): Promise<LoadResult> {
   const child = spawnTs(`bench/src/load/${script}.ts`, {}, [JSON.stringify(options)]);
   let output = '';
   child.stdout?.on('data', (chunk) => {

@@ -1,5 +1,6 @@
 import type { LoadResult } from './load/load-result.js';
 import type { HookIngestResult } from './scenarios/http.js';
+import type { OverloadResult } from './scenarios/overload.js';
 import type { DrainResult } from './scenarios/processing.js';
 import type { SpikeResult } from './scenarios/spike.js';
 
@@ -14,6 +15,7 @@ export interface BenchResults {
   readonly processing: DrainResult & { redisBytesPer10k: number };
   readonly noop: DrainResult;
   readonly raw: { rowsPerSecond: number; seconds: number };
+  readonly overload: OverloadResult;
 }
 
 const n = (value: number, digits = 0) =>
@@ -24,9 +26,23 @@ function httpRow(name: string, result: LoadResult, notes = ''): string {
   return `| ${name} | ${n(result.rps)} req/s | ${ms(result.p50)} | ${ms(result.p99)} | ${ms(result.p999)} | ${n(result.errors)} | ${notes} |`;
 }
 
+/** Row I: what an ingester does with twice the deliveries it can take. */
+export function overloadRow(overload: OverloadResult): string {
+  const share = (count: number) => `${n((100 * count) / Math.max(1, overload.sent))} %`;
+  return [
+    `| I. overload, open loop ${n(overload.rate)}/s (2 × ${n(overload.capacityRps)}), ${n(overload.connections)} connections, HOOKLINE_MAX_IN_FLIGHT ${n(overload.maxInFlight)}`,
+    `${n(overload.accepted / overload.seconds)} accepted/s`,
+    ms(overload.acceptedP50),
+    ms(overload.acceptedP99),
+    '',
+    n(overload.other),
+    `200: ${share(overload.accepted)} · 503 overloaded: ${share(overload.shed)}, p50 ${ms(overload.shedP50)}, p99 ${ms(overload.shedP99)} · stored ${n(overload.stored)}, every 200 once: ${overload.everyAcceptedStoredOnce ? 'yes' : 'NO'} |`,
+  ].join(' | ');
+}
+
 /** The one table `pnpm bench` prints and writes to bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
-  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw } = results;
+  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw, overload } = results;
   return [
     `# Hookline benchmark (${machine.mode}, ${machine.date})`,
     '',
@@ -51,7 +67,10 @@ export function renderMarkdown(results: BenchResults): string {
     `| F. worker drains backlog into Postgres | ${n(processing.eventsPerSecond)} events/s | | | | | F/G ${n(processing.eventsPerSecond / noop.eventsPerSecond, 2)} · F/H ${n(processing.eventsPerSecond / raw.rowsPerSecond, 2)} · worker RSS ${n(processing.workerRssMiB)} MiB |`,
     `| G. no-op BullMQ worker, same backlog | ${n(noop.eventsPerSecond)} jobs/s | | | | | |`,
     `| H. raw multi-row INSERT (500/stmt) | ${n(raw.rowsPerSecond)} rows/s | | | | | |`,
+    overloadRow(overload),
     `| M. Redis memory per 10,000 waiting events | ${n(processing.redisBytesPer10k / 1024 / 1024, 1)} MiB | | | | | |`,
+    '',
+    'I: p50/p99 are those of the deliveries answered 200 (timed from when each was due); errors are answers neither 200 nor 503 overloaded.',
     '',
     `CPU budget per delivery in C: ${n(hookline.nodeMicrosPerRequest, 1)} µs in the ingester's Node process, ${n(hookline.redisMicrosPerRequest, 1)} µs in Redis.`,
     '',

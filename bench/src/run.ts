@@ -8,8 +8,9 @@ import postgres from 'postgres';
 import { profile } from './bench-config.js';
 import { BenchContext } from './context.js';
 import { redisVersion } from './redis-info.js';
-import { type BenchResults, renderMarkdown } from './report.js';
+import { type BenchResults, overloadRow, renderMarkdown } from './report.js';
 import { runCeiling, runHookline, runNaive } from './scenarios/http.js';
+import { runOverload } from './scenarios/overload.js';
 import { drainWithNoopWorker, drainWithWorker, insertRaw } from './scenarios/processing.js';
 import { runSpike } from './scenarios/spike.js';
 
@@ -26,51 +27,60 @@ async function postgresVersion(): Promise<string> {
 }
 
 try {
-  step('A. ceiling');
-  const ceiling = await runCeiling(settings);
-  step('B. naive baseline');
-  const naive = await runNaive(context, settings, 'closed');
-  step('C. Hookline ingester');
-  const hookline = await runHookline(context, settings, 'unique');
-  step('D. duplicate storm');
-  const duplicates = await runHookline(context, settings, 'duplicates');
-  step('E. spike');
-  const spike = await runSpike(context, settings);
-  step('E′. naive at the spike rate');
-  const naiveSpike = await runNaive(context, settings, { rate: settings.spikeRate, seconds: settings.spikeSeconds });
-  step('F. worker drain');
-  const processing = await drainWithWorker(context, settings);
-  step('G. no-op worker drain');
-  const noop = await drainWithNoopWorker(context, settings);
-  step('H. raw inserts');
-  const raw = await insertRaw(context, settings);
+  // `--only=overload`: that scenario alone, printed as its row; the committed results are left alone.
+  if (process.argv.includes('--only=overload')) {
+    step('I. overload');
+    console.log(overloadRow(await runOverload(context, settings)));
+  } else {
+    step('A. ceiling');
+    const ceiling = await runCeiling(settings);
+    step('B. naive baseline');
+    const naive = await runNaive(context, settings, 'closed');
+    step('C. Hookline ingester');
+    const hookline = await runHookline(context, settings, 'unique');
+    step('D. duplicate storm');
+    const duplicates = await runHookline(context, settings, 'duplicates');
+    step('E. spike');
+    const spike = await runSpike(context, settings);
+    step('E′. naive at the spike rate');
+    const naiveSpike = await runNaive(context, settings, { rate: settings.spikeRate, seconds: settings.spikeSeconds });
+    step('F. worker drain');
+    const processing = await drainWithWorker(context, settings);
+    step('G. no-op worker drain');
+    const noop = await drainWithNoopWorker(context, settings);
+    step('H. raw inserts');
+    const raw = await insertRaw(context, settings);
+    step('I. overload');
+    const overload = await runOverload(context, settings);
 
-  const results: BenchResults = {
-    machine: {
-      cores: availableParallelism(),
-      node: process.version,
-      redis: await redisVersion(context.redis),
-      postgres: await postgresVersion(),
-      mode: quick ? 'quick' : 'full',
-      date: new Date().toISOString(),
-    },
-    ceiling,
-    naive,
-    hookline,
-    duplicates,
-    spike,
-    naiveSpike,
-    processing,
-    noop,
-    raw,
-  };
-  const markdown = renderMarkdown(results);
-  // BENCH_RESULTS_DIR lets the smoke test write elsewhere than the committed results.
-  const dir = process.env.BENCH_RESULTS_DIR ?? fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.md'), markdown);
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(markdown);
+    const results: BenchResults = {
+      machine: {
+        cores: availableParallelism(),
+        node: process.version,
+        redis: await redisVersion(context.redis),
+        postgres: await postgresVersion(),
+        mode: quick ? 'quick' : 'full',
+        date: new Date().toISOString(),
+      },
+      ceiling,
+      naive,
+      hookline,
+      duplicates,
+      spike,
+      naiveSpike,
+      processing,
+      noop,
+      raw,
+      overload,
+    };
+    const markdown = renderMarkdown(results);
+    // BENCH_RESULTS_DIR lets the smoke test write elsewhere than the committed results.
+    const dir = process.env.BENCH_RESULTS_DIR ?? fileURLToPath(new URL('../results/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.md'), markdown);
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(markdown);
+  }
 } finally {
   await context.cleanup();
 }

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { sourcesFileSchema } from '@hookline/core';
+import { SHIPPED_SECRETS } from '@hookline/runtime';
 import { describe, expect, it } from 'vitest';
 import { readJson, readText, roleOf, roles, root, yamlWithMerges } from './repo.js';
 
@@ -9,6 +11,10 @@ interface Service {
   environment?: Record<string, string>;
   env_file?: string[];
   ports?: string[];
+  user?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  security_opt?: string[];
 }
 
 const compose = yamlWithMerges('docker-compose.yml') as { services: Record<string, Service> };
@@ -16,13 +22,6 @@ const hooklineServices = Object.entries(compose.services).filter(([, service]) =
 
 function sourceSecretNames(): string[] {
   return sourcesFileSchema.parse(yamlWithMerges('hookline.config.yaml')).sources.flatMap((source) => source.secrets);
-}
-
-function envFileNames(path: string): string[] {
-  return readText(path)
-    .split('\n')
-    .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
-    .map((line) => line.slice(0, line.indexOf('=')));
 }
 
 describe('docker-compose.yml', () => {
@@ -56,15 +55,84 @@ describe('docker-compose.yml', () => {
     });
   }
 
-  it('gives the roles from env files only source secrets and the admin token', () => {
-    const allowed = new Set([...sourceSecretNames(), 'HOOKLINE_ADMIN_TOKEN']);
-    const files = new Set(hooklineServices.flatMap(([, service]) => service.env_file ?? []));
-    for (const file of files)
+  it('gives the roles secrets from a file the user creates, never demo.env, and never into the image', () => {
+    const files = [...new Set(hooklineServices.flatMap(([, service]) => service.env_file ?? []))];
+    expect(files).toEqual(['hookline.env']);
+    const ignored = (path: string) => readText(path).split('\n');
+    for (const file of [...files, '.env']) {
+      expect(ignored('.gitignore'), `.gitignore: ${file}`).toContain(file);
+      expect(ignored('.dockerignore'), `.dockerignore: ${file}`).toContain(file);
+    }
+    // The committed template names only source secrets and admin tokens, and gives none a value.
+    const allowed = new Set([
+      ...sourceSecretNames(),
+      'HOOKLINE_ADMIN_TOKEN',
+      'HOOKLINE_ADMIN_TOKENS',
+      'HOOKLINE_ADMIN_VIEWER_TOKENS',
+    ]);
+    const template = parseEnv(readText('hookline.env.example'));
+    expect(Object.keys(template).filter((key) => !allowed.has(key))).toEqual([]);
+    expect(Object.keys(template)).toEqual(expect.arrayContaining([...sourceSecretNames(), 'HOOKLINE_ADMIN_TOKEN']));
+    expect(Object.values(template).filter((value) => value !== '')).toEqual([]);
+  });
+
+  it('runs every role as a non-root user, read-only, without capabilities or privilege gains', () => {
+    for (const [name, service] of hooklineServices) {
+      expect(service.user, name).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+      expect(service.read_only, name).toBe(true);
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      expect(service.security_opt, name).toContain('no-new-privileges:true');
+    }
+  });
+
+  it('puts Redis and Postgres behind passwords compose must be given, and the roles log in with them', () => {
+    // Compose's own interpolation, required: `docker compose up` stops when .env lacks either.
+    const redisPassword = `\${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}`;
+    const postgresPassword = `\${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}`;
+    const redis = compose.services.redis as Service;
+    expect(redis.command).toEqual(expect.arrayContaining(['--user', 'default', 'off', `>${redisPassword}`]));
+    const postgres = compose.services.postgres as Service;
+    expect(postgres.environment?.POSTGRES_PASSWORD).toBe(postgresPassword);
+    expect(postgres.environment?.POSTGRES_HOST_AUTH_METHOD).toBeUndefined();
+    for (const [name, service] of hooklineServices) {
+      expect(service.environment?.REDIS_URL, name).toBe(`redis://hookline:${redisPassword}@redis:6379`);
+      expect(service.environment?.DATABASE_URL, name).toBe(
+        `postgres://${postgres.environment?.POSTGRES_USER}:${postgresPassword}@postgres:5432/${postgres.environment?.POSTGRES_DB}`,
+      );
+    }
+  });
+
+  it('publishes the admin and the worker on the host loopback only', () => {
+    for (const name of ['admin', 'worker']) {
       expect(
-        envFileNames(file).filter((key) => !allowed.has(key)),
-        file,
-      ).toEqual([]);
-    expect(envFileNames('demo.env')).toContain('HOOKLINE_ADMIN_TOKEN');
+        compose.services[name]?.ports?.every((mapping) => mapping.startsWith('127.0.0.1:')),
+        name,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('the image', () => {
+  const stages = readText('Dockerfile').split(/^FROM /m);
+  const runtime = stages.at(-1) ?? '';
+
+  it('runs as a non-root user given by number, in production mode', () => {
+    const users = [...runtime.matchAll(/^USER (\S+)/gm)].map((match) => match[1]);
+    expect(users.at(-1)).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+});
+
+describe('the values shipped in demo.env and the examples', () => {
+  it('are all refused in production', () => {
+    const files = ['demo.env', 'examples/apify-runs/example.env', 'examples/forward-to-service/example.env'];
+    const secrets = files.flatMap((file) =>
+      Object.entries(parseEnv(readText(file)))
+        .filter(([name]) => /SECRET|TOKEN/.test(name))
+        .map(([, value]) => value ?? ''),
+    );
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    expect(secrets.filter((value) => !SHIPPED_SECRETS.includes(value))).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import { QueueKeys } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { allows, type Endpoint } from './network-policy.js';
 import { readText, roleOf, roles, yamlDocuments, yamlFiles } from './repo.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are checked field by field below.
@@ -56,6 +57,15 @@ function labelValues(query: string, label: string): string[] {
 
 const sharedEnv = named('ConfigMap', 'hookline-env').data as Record<string, string>;
 
+const scrapeJobs: Manifest[] = yamlDocuments('infra/prometheus/scrape-configs.yaml').flatMap(
+  (document) => document.scrape_configs as Manifest[],
+);
+const scrapeJob = (name: string) => {
+  const found = scrapeJobs.find((job) => job.job_name === name);
+  if (found === undefined) throw new Error(`no scrape job ${name}`);
+  return found;
+};
+
 function containerOf(deployment: Manifest): Manifest {
   return deployment.spec.template.spec.containers[0];
 }
@@ -64,9 +74,23 @@ function envOf(container: Manifest): Record<string, string> {
   const fromConfigMaps = (container.envFrom ?? [])
     .filter((source: Manifest) => source.configMapRef !== undefined)
     .map((source: Manifest) => named('ConfigMap', source.configMapRef.name).data);
-  const own = Object.fromEntries((container.env ?? []).map((variable: Manifest) => [variable.name, variable.value]));
+  const own = Object.fromEntries(
+    (container.env ?? []).map((variable: Manifest) => [
+      variable.name,
+      variable.value ?? `secret:${variable.valueFrom.secretKeyRef.name}/${variable.valueFrom.secretKeyRef.key}`,
+    ]),
+  );
   return Object.assign({}, ...fromConfigMaps, own);
 }
+
+/** Variables that only carry a Secret's value into another one's `$(NAME)`, as Kubernetes expands it. */
+function secretCarriers(env: Record<string, string>): string[] {
+  return Object.keys(env).filter(
+    (name) => env[name]?.startsWith('secret:') && Object.values(env).some((value) => value.includes(`$(${name})`)),
+  );
+}
+
+const podsToRun = [...ofKind('Deployment'), ...ofKind('Job')];
 
 describe('every YAML file under infra/', () => {
   it('parses, and every Kubernetes object names its kind and itself', () => {
@@ -172,7 +196,8 @@ describe('Deployments', () => {
     it(`${name}: runs a known entrypoint with only variables its role reads`, () => {
       expect(role, String(container.command)).toBeDefined();
       const env = envOf(container);
-      expect(Object.keys(env).filter((key) => !role?.env.includes(key))).toEqual([]);
+      const carriers = secretCarriers(env);
+      expect(Object.keys(env).filter((key) => !role?.env.includes(key) && !carriers.includes(key))).toEqual([]);
     });
 
     it(`${name}: has probes on its port, resource requests, and a grace period longer than its drain`, () => {
@@ -211,11 +236,155 @@ describe('Deployments', () => {
     );
   });
 
+  it('the ingester serves /metrics and /readyz on HOOKLINE_METRICS_PORT, which its Service does not expose', () => {
+    const deployment = named('Deployment', 'hookline-ingester');
+    const container = containerOf(deployment);
+    const env = envOf(container);
+    const metricsPort = container.ports.find((entry: Manifest) => entry.name === 'metrics');
+    expect(metricsPort.containerPort).toBe(Number(env.HOOKLINE_METRICS_PORT));
+    expect(metricsPort.containerPort).not.toBe(Number(env.PORT));
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(metricsPort.containerPort));
+    expect(named('Service', 'hookline-ingester').spec.ports.map((entry: Manifest) => entry.targetPort)).toEqual(['http']);
+    const scrape = scrapeJob('hookline-ingester').relabel_configs.find((relabel: Manifest) =>
+      relabel.source_labels.includes('__meta_kubernetes_pod_container_port_number'),
+    );
+    expect(scrape.regex).toBe(String(metricsPort.containerPort));
+  });
+
   it('the ingester scales on CPU with an HPA', () => {
     const hpa = named('HorizontalPodAutoscaler', 'hookline-ingester');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'hookline-ingester' });
     expect(hpa.spec.metrics).toEqual([
       expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }),
     ]);
+  });
+});
+
+describe('secrets and privileges', () => {
+  for (const workload of podsToRun) {
+    const name = workload.metadata.name as string;
+    const pod = workload.spec.template.spec;
+    const container = containerOf(workload);
+
+    it(`${name}: runs as a non-root user, without privileges, on a read-only root file system`, () => {
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number) });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    });
+
+    it(`${name}: takes the Redis and Postgres passwords from Secrets`, () => {
+      const env = envOf(container);
+      for (const [url, secret] of [
+        ['REDIS_URL', 'secret:hookline-redis/password'],
+        ['DATABASE_URL', 'secret:hookline-postgres/password'],
+      ] as const) {
+        if (env[url] === undefined) continue;
+        const password = new URL(env[url]).password;
+        const carrier = /^\$\(([A-Z_]+)\)$/.exec(decodeURIComponent(password))?.[1];
+        expect(carrier, `${url} takes its password from a variable`).toBeDefined();
+        expect(env[carrier ?? '']).toBe(secret);
+      }
+    });
+  }
+
+  it('keeps no connection URL in the shared ConfigMap', () => {
+    expect(Object.keys(sharedEnv)).not.toContain('REDIS_URL');
+    expect(Object.keys(sharedEnv)).not.toContain('DATABASE_URL');
+  });
+
+  it('every role that reads Redis or Postgres is given its URL', () => {
+    for (const deployment of ofKind('Deployment')) {
+      const env = envOf(containerOf(deployment));
+      expect(env.REDIS_URL, deployment.metadata.name).toBeDefined();
+    }
+    expect(envOf(containerOf(named('Job', 'hookline-migrate'))).DATABASE_URL).toBeDefined();
+  });
+
+  it('the admin listens on the pod network, since it binds to loopback by default', () => {
+    expect(envOf(containerOf(named('Deployment', 'hookline-admin'))).HOST).toBe('0.0.0.0');
+  });
+
+  it('KEDA logs in to Redis with the Secret the roles use', () => {
+    const auth = named('TriggerAuthentication', trigger('redis').authenticationRef.name);
+    expect(auth.spec.secretTargetRef).toEqual(
+      expect.arrayContaining([
+        { parameter: 'username', name: 'hookline-redis', key: 'username' },
+        { parameter: 'password', name: 'hookline-redis', key: 'password' },
+      ]),
+    );
+    expect(new URL(envOf(containerOf(named('Deployment', 'hookline-worker'))).REDIS_URL ?? '').username).toBe('hookline');
+  });
+
+  it('Prometheus scrapes the admin with a viewer token, not the admin token', () => {
+    const credentials = scrapeJob('hookline-admin').authorization.credentials_file as string;
+    expect(credentials).toBe('/etc/prometheus/secrets/hookline-prometheus/token');
+    const setup = readText('infra/k8s/config.yaml');
+    const token = /HOOKLINE_ADMIN_VIEWER_TOKENS=prometheus:(\$\w+)/.exec(setup)?.[1];
+    expect(token).toBeDefined();
+    expect(setup).toContain(`create secret generic hookline-prometheus --from-literal=token=${token}`);
+  });
+});
+
+describe('NetworkPolicies', () => {
+  const policies = ofKind('NetworkPolicy');
+  const pod = (name: string): Endpoint => ({
+    namespace: 'hookline',
+    labels: named(name === 'hookline-migrate' ? 'Job' : 'Deployment', name).spec.template.metadata.labels,
+  });
+  const ingester = pod('hookline-ingester');
+  const worker = pod('hookline-worker');
+  const admin = pod('hookline-admin');
+  const migrate = pod('hookline-migrate');
+  const redis: Endpoint = { namespace: 'hookline', labels: { 'app.kubernetes.io/name': 'redis' } };
+  const postgres: Endpoint = { namespace: 'hookline', labels: { 'app.kubernetes.io/name': 'postgres' } };
+  const neighbour: Endpoint = { namespace: 'hookline', labels: { 'app.kubernetes.io/name': 'something-else' } };
+  const otherNamespace: Endpoint = { namespace: 'default', labels: {} };
+  const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+  const keda: Endpoint = { namespace: 'keda', labels: {} };
+  const internet: Endpoint = {};
+  const ingesterEnv = envOf(containerOf(named('Deployment', 'hookline-ingester')));
+  const [publicPort, metricsPort] = [Number(ingesterEnv.PORT), Number(ingesterEnv.HOOKLINE_METRICS_PORT)];
+
+  it('deny everything in the namespace that no other policy allows', () => {
+    expect(
+      policies.some((policy) => Object.keys(policy.spec.podSelector).length === 0 && policy.spec.policyTypes.length === 2),
+    ).toBe(true);
+    expect(allows(policies, neighbour, ingester, metricsPort)).toBe(false);
+  });
+
+  it.each([
+    ['anyone', internet, ingester, publicPort, true],
+    ['anyone', internet, ingester, metricsPort, false],
+    ['anyone', internet, admin, 3001, false],
+    ['anyone', internet, worker, 3002, false],
+    ['anyone', internet, redis, 6379, false],
+    ['another namespace', otherNamespace, admin, 3001, false],
+    ['another namespace', otherNamespace, redis, 6379, false],
+    ['Prometheus', prometheus, ingester, metricsPort, true],
+    ['Prometheus', prometheus, worker, 3002, true],
+    ['Prometheus', prometheus, admin, 3001, true],
+    ['Prometheus', prometheus, redis, 6379, false],
+    ['KEDA', keda, redis, 6379, true],
+    ['the ingester', ingester, redis, 6379, true],
+    ['the ingester', ingester, postgres, 5432, false],
+    ['the ingester', ingester, internet, 443, false],
+    ['the worker', worker, redis, 6379, true],
+    ['the worker', worker, postgres, 5432, true],
+    ['the worker', worker, internet, 443, true],
+    ['the admin', admin, redis, 6379, true],
+    ['the admin', admin, postgres, 5432, true],
+    ['the admin', admin, internet, 443, false],
+    ['the migration', migrate, postgres, 5432, true],
+    ['the migration', migrate, redis, 6379, false],
+    ['a neighbour pod', neighbour, redis, 6379, false],
+    ['a neighbour pod', neighbour, postgres, 5432, false],
+  ])('%s → %o :%i allowed: %s', (_who, from, to, port, expected) => {
+    expect(allows(policies, from as Endpoint, to as Endpoint, port as number)).toBe(expected);
   });
 });

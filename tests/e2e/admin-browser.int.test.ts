@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig } from '@hookline/core';
-import { webhookEvents } from '@hookline/db';
+import { operatorActions, webhookEvents } from '@hookline/db';
 import { eq } from 'drizzle-orm';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,27 @@ let pipeline: Pipeline;
 let admin: Admin;
 let baseUrl: string;
 let browser: Browser;
+let attacker: Server;
+let attackerUrl: string;
+
+/** Another site: a page that makes the visitor's browser post a form to the admin as soon as it loads. */
+function startAttacker(target: string): Promise<string> {
+  const page = `<!doctype html><html><body>
+<form id="csrf" method="POST" action="${target}/api/failed/retry" enctype="text/plain">
+  <input type="hidden" name='{"pad":"' value='"}'>
+</form>
+<script>document.getElementById('csrf').submit();</script>
+</body></html>`;
+  attacker = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' }).end(page);
+  });
+  return new Promise((resolve) => {
+    attacker.listen(0, '127.0.0.1', () => {
+      // `localhost`, not 127.0.0.1: another host name, so the browser sees another site.
+      resolve(`http://localhost:${(attacker.address() as { port: number }).port}/`);
+    });
+  });
+}
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
@@ -34,21 +56,53 @@ beforeAll(async () => {
   if (!other.ok) throw new Error(other.problems.join());
   const misconfigured = await pipeline.startWorker({ config: other.config });
   await pipeline.ingester.inject(signedDelivery('evt-board', jobBody('job-board', 'running')));
-  await waitFor('the job to fail', async () => {
-    const job = await pipeline.queue.getJob('jobs/evt-board');
-    return (await job?.isFailed()) ? job : undefined;
-  });
+  await pipeline.ingester.inject(signedDelivery('evt-csrf', jobBody('job-csrf', 'running')));
+  for (const id of ['jobs/evt-board', 'jobs/evt-csrf']) {
+    await waitFor('the job to fail', async () => {
+      const job = await pipeline.queue.getJob(id);
+      return (await job?.isFailed()) ? job : undefined;
+    });
+  }
   await misconfigured.close();
 
   admin = await startAdmin(pipeline);
   baseUrl = await admin.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  attackerUrl = await startAttacker(baseUrl);
 });
 
 afterAll(async () => {
+  attacker?.close();
   await browser?.close();
   await admin?.close();
   await pipeline?.close();
+});
+
+describe('a page on another site', () => {
+  it('cannot make a logged-in operator retry failed jobs with a form', { timeout: 60_000 }, async () => {
+    // The operator's browser answers the admin's Basic challenge with the token, as after a login.
+    const context = await browser.newContext({ httpCredentials: { username: 'operator', password: ADMIN_TOKEN } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const operatorView = await page.goto(`${baseUrl}/api/stats`);
+    expect(operatorView?.status()).toBe(200);
+
+    const answer = page.waitForResponse((response) => response.url() === `${baseUrl}/api/failed/retry`);
+    await page.goto(attackerUrl);
+    const response = await answer;
+    expect(response.status()).toBe(403);
+    expect(await response.json()).toEqual({ error: { code: 'forbidden_origin', message: expect.any(String) } });
+    await context.close();
+
+    // Nothing happened: both jobs are still failed, and no retry was audited.
+    for (const id of ['jobs/evt-csrf', 'jobs/evt-board'])
+      expect(await (await pipeline.queue.getJob(id))?.getState()).toBe('failed');
+    const retries = await pipeline.database.client.db
+      .select()
+      .from(operatorActions)
+      .where(eq(operatorActions.action, 'retry_failed'));
+    expect(retries).toEqual([]);
+  });
 });
 
 describe('Bull Board in a browser', () => {

@@ -173,6 +173,7 @@ export async function createPipeline(options: { config?: SourcesConfig } = {}): 
 const mains = {
   worker: fileURLToPath(new URL('../../apps/worker/src/main.ts', import.meta.url)),
   ingester: fileURLToPath(new URL('../../apps/ingester/src/main.ts', import.meta.url)),
+  admin: fileURLToPath(new URL('../../apps/admin/src/main.ts', import.meta.url)),
 };
 
 export type Role = keyof typeof mains;

@@ -1,5 +1,5 @@
 import { parseStatusRules } from '@hookline/core';
-import { operatorActions, webhookEvents } from '@hookline/db';
+import { createForwards, operatorActions, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { createAdminConnection, createEventQueue, type EventQueue } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
@@ -12,6 +12,7 @@ import { buildApp } from './app.js';
 
 const TOKEN = 'admin-token-0123456789';
 const ALICE = 'alice-token-0123456789';
+const VIEWER = 'prometheus-token-0123456789';
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 const RULES = `
@@ -48,6 +49,7 @@ async function build(readOnly: boolean): Promise<FastifyInstance> {
     logger: createLogger({ name: 'admin-test', level: 'silent' }),
     adminToken: TOKEN,
     namedTokens: [{ name: 'alice', token: ALICE }],
+    viewerTokens: [{ name: 'prometheus', token: VIEWER }],
   });
 }
 
@@ -163,6 +165,115 @@ describe('admin auth', () => {
     expect(spec.paths['/api/events'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['source', 'type', 'entity', 'transition', 'since', 'until', 'limit', 'cursor']),
     );
+  });
+});
+
+describe('cross-site protection', () => {
+  const mutations: [string, string][] = [
+    ['POST', '/api/failed/retry'],
+    ['POST', '/api/events/runs/evt-1/replay'],
+    ['POST', '/api/entities/runs/run-1/status'],
+    ['PUT', '/queues/api/queues/events/retry/failed'],
+    ['PUT', '/queues/api/queues/events/pause'],
+    ['DELETE', '/queues/api/queues/events/clean/completed'],
+  ];
+
+  it.each(
+    mutations.flatMap(([method, url]) => [
+      [method, url, { 'sec-fetch-site': 'cross-site' }],
+      [method, url, { 'sec-fetch-site': 'same-site' }],
+      [method, url, { origin: 'https://evil.example' }],
+      [method, url, { origin: 'null' }],
+    ]),
+  )('refuses %s %s from another site (%o) with 403 forbidden_origin, token or not', async (method, url, foreign) => {
+    for (const auth of [bearer, {}]) {
+      const response = await app.inject({ method: method as 'POST', url, headers: { ...auth, ...foreign } });
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({ error: { code: 'forbidden_origin', message: expect.any(String) } });
+    }
+  });
+
+  it('lets the admin itself, a typed URL and scripts without browser headers change things', async () => {
+    const url = '/api/failed/retry';
+    for (const own of [
+      { origin: 'http://localhost:80', host: 'localhost:80', 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+      {},
+    ]) {
+      const response = await app.inject({ method: 'POST', url, headers: { ...bearer, ...own } });
+      expect(response.statusCode, JSON.stringify(own)).toBe(200);
+    }
+  });
+
+  it('reads what a browser sends on a GET from another site, since a GET changes nothing', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/stats',
+      headers: { ...bearer, 'sec-fetch-site': 'cross-site' },
+    });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['text/plain', '{"source":"runs"}'],
+    ['application/x-www-form-urlencoded', 'a=1'],
+    ['multipart/form-data; boundary=x', '--x--'],
+    ['text/plain', ''],
+  ])('answers an API change sent as %s with 415 unsupported_media_type', async (type, payload) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/events/runs/evt-1/replay',
+      headers: { ...bearer, 'content-type': type },
+      payload,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe('unsupported_media_type');
+  });
+
+  it('takes an API change with a JSON body, or with no body where the route needs none', async () => {
+    const json = await app.inject({ method: 'POST', url: '/api/failed/retry', headers: bearer, payload: {} });
+    expect(json.statusCode).toBe(200);
+    const empty = await app.inject({ method: 'POST', url: '/api/failed/retry', headers: bearer });
+    expect(empty.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['GET', '/api/stats', bearer],
+    ['GET', '/queues', bearer],
+    ['GET', '/docs/json', bearer],
+    ['GET', '/api/events', {}],
+    ['GET', '/no-such-route', bearer],
+    ['POST', '/api/failed/retry', { ...bearer, origin: 'https://evil.example' }],
+    ['GET', '/healthz', {}],
+  ])('sends the security headers on %s %s', async (method, url, headers) => {
+    const response = await app.inject({ method: method as 'GET', url, headers });
+    expect(response.headers).toMatchObject({
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+  });
+});
+
+describe('a viewer token', () => {
+  const viewer = { authorization: `Bearer ${VIEWER}` };
+
+  it('reads metrics, the API and Bull Board', async () => {
+    for (const url of ['/metrics', '/api/events', '/queues/api/queues']) {
+      expect((await app.inject({ method: 'GET', url, headers: viewer })).statusCode, url).toBe(200);
+    }
+  });
+
+  it.each([
+    ['POST', '/api/failed/retry'],
+    ['POST', '/api/events/runs/evt-1/replay'],
+    ['POST', '/api/entities/runs/run-1/status'],
+    ['PUT', '/queues/api/queues/events/retry/failed'],
+  ])('is refused %s %s with 403 read_only, also on an admin that is not read-only', async (method, url) => {
+    const response = await app.inject({ method: method as 'POST', url, headers: viewer, payload: {} });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('read_only');
   });
 });
 
@@ -300,6 +411,26 @@ describe('GET /api/events/:source/:eventId', () => {
       replays: [],
       forwards: [],
     });
+  });
+
+  it('shows forward destinations without their credentials', async () => {
+    const row = await insertEvent({ eventId: 'detail-forwarded' });
+    await createForwards(database.client.db, [
+      {
+        webhookEventId: row.id,
+        messageId: 'msg_detail_forwarded',
+        destination: 'https://hook:pa55word@orders.internal/in?token=s3cret',
+        entityStatus: null,
+        transition: 'applied',
+        replay: false,
+      },
+    ]);
+    const response = await app.inject({ method: 'GET', url: '/api/events/runs/detail-forwarded', headers: bearer });
+    expect(response.json().forwards.map((forward: { destination: string }) => forward.destination)).toEqual([
+      'https://orders.internal/in?token=redacted',
+    ]);
+    expect(response.body).not.toContain('pa55word');
+    expect(response.body).not.toContain('s3cret');
   });
 
   it('answers an unknown event with 404 event_not_found', async () => {

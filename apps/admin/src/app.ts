@@ -15,6 +15,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installAuth } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
+import { installCrossSiteProtection } from './cross-site.js';
 import { type AdminMetrics, createAdminMetrics } from './metrics.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
@@ -30,6 +31,8 @@ export interface AdminDeps extends AdminServices {
   readonly adminToken: string;
   /** Further named tokens: the name is who the audit trail records. */
   readonly namedTokens?: readonly NamedToken[];
+  /** Named tokens that may only read. */
+  readonly viewerTokens?: readonly NamedToken[];
   readonly metrics?: AdminMetrics;
   /** Present when a source has a `reconcile` block: operators' reconciliations. */
   readonly reconcile?: ReconcileRequests;
@@ -50,7 +53,13 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorContract(app);
-  installAuth(app, createTokenMatcher([{ name: DEFAULT_TOKEN_NAME, token: deps.adminToken }, ...(deps.namedTokens ?? [])]));
+  installCrossSiteProtection(app);
+  const viewers = deps.viewerTokens ?? [];
+  installAuth(
+    app,
+    createTokenMatcher([{ name: DEFAULT_TOKEN_NAME, token: deps.adminToken }, ...(deps.namedTokens ?? []), ...viewers]),
+    new Set(viewers.map(({ name }) => name)),
+  );
 
   const metrics = deps.metrics ?? createAdminMetrics(createQueueDepthReader(deps.queue, deps.connection));
   // Registered before the OpenAPI plugin, so the probes stay out of the API's documentation.

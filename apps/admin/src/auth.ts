@@ -11,6 +11,9 @@ declare module 'fastify' {
 /** Routes anyone may call: liveness only, so an orchestrator can probe without a secret. */
 const OPEN_ROUTES = new Set(['/healthz']);
 
+/** What a viewer token may do: read. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /** The token of `Authorization: Bearer <token>`, or the password of `Authorization: Basic …` (browsers). */
 function presentedToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -29,7 +32,11 @@ function presentedToken(request: FastifyRequest): string | undefined {
  * Every route but `/healthz` needs a known token. Installed on the root instance so it also
  * guards unknown URLs: without a token even a 404 is a 401, and nothing about the routes leaks.
  */
-export function installAuth(app: FastifyInstance, identify: (token: string) => string | undefined): void {
+export function installAuth(
+  app: FastifyInstance,
+  identify: (token: string) => string | undefined,
+  viewers: ReadonlySet<string> = new Set(),
+): void {
   app.decorateRequest('operator', '');
   app.addHook('onRequest', async (request, reply) => {
     // The matched route, not the raw URL: no spelling of a path can reach another route unguarded.
@@ -45,6 +52,9 @@ export function installAuth(app: FastifyInstance, identify: (token: string) => s
         code: 'unauthorized',
         message: 'a valid admin token is required (Bearer, or Basic with the token as password)',
       });
+    }
+    if (viewers.has(operator) && !READ_METHODS.has(request.method)) {
+      return sendError(reply, { statusCode: 403, code: 'read_only', message: `the token of "${operator}" may only read` });
     }
     request.operator = operator;
   });

@@ -37,6 +37,22 @@ describe('admin start-up', () => {
     );
   });
 
+  it('binds to the loopback interface unless HOST says otherwise', () => {
+    const base = { HOOKLINE_ADMIN_TOKEN: 'x'.repeat(16) };
+    expect(parseEnv(adminEnv, base).HOST).toBe('127.0.0.1');
+    expect(parseEnv(adminEnv, { ...base, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('reads viewer tokens as name:token pairs', () => {
+    const base = { HOOKLINE_ADMIN_TOKEN: 'x'.repeat(16) };
+    expect(
+      parseEnv(adminEnv, { ...base, HOOKLINE_ADMIN_VIEWER_TOKENS: 'prometheus:0123456789abcdef' }).HOOKLINE_ADMIN_VIEWER_TOKENS,
+    ).toEqual([{ name: 'prometheus', token: '0123456789abcdef' }]);
+    expect(() => parseEnv(adminEnv, { ...base, HOOKLINE_ADMIN_VIEWER_TOKENS: 'prometheus:short' })).toThrowError(
+      /HOOKLINE_ADMIN_VIEWER_TOKENS: /,
+    );
+  });
+
   it('reads the read-only switch as the words true and false', () => {
     const base = { HOOKLINE_ADMIN_TOKEN: 'x'.repeat(16) };
     expect(parseEnv(adminEnv, base).HOOKLINE_ADMIN_READ_ONLY).toBe(false);

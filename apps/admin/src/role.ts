@@ -67,6 +67,7 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
     logger: log,
     adminToken: env.HOOKLINE_ADMIN_TOKEN,
     namedTokens: env.HOOKLINE_ADMIN_TOKENS,
+    viewerTokens: env.HOOKLINE_ADMIN_VIEWER_TOKENS,
     ...(reconcileQueue &&
       reconcileEvents && {
         reconcile: {
@@ -87,7 +88,11 @@ export async function createAdminRole(env: AdminEnv, deps: AdminRoleDeps): Promi
     async start() {
       await app.listen({ port: env.PORT, host: env.HOST });
       log.info(
-        { readOnly: env.HOOKLINE_ADMIN_READ_ONLY, tokens: ['admin', ...env.HOOKLINE_ADMIN_TOKENS.map((token) => token.name)] },
+        {
+          readOnly: env.HOOKLINE_ADMIN_READ_ONLY,
+          tokens: ['admin', ...env.HOOKLINE_ADMIN_TOKENS.map((token) => token.name)],
+          viewers: env.HOOKLINE_ADMIN_VIEWER_TOKENS.map((token) => token.name),
+        },
         'admin ready',
       );
     },

@@ -8,9 +8,9 @@ import {
   frameworkErrors,
   healthRoutes,
   installErrorContract,
-  metricsRoute,
 } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { internalRoutes } from './internal-app.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -24,6 +24,17 @@ export interface IngesterDeps {
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
   readonly metrics?: IngesterMetrics;
+  /**
+   * False when `/metrics` and `/readyz` are served by `buildInternalApp` on a port of their own
+   * (`HOOKLINE_METRICS_PORT`): the public port then answers only `/webhooks/*` and `/healthz`.
+   */
+  readonly internalRoutes?: boolean;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` gives the client address the limits key on. */
+  readonly trustProxy?: boolean | readonly string[];
+  /** Deliveries handled at once (`HOOKLINE_MAX_IN_FLIGHT`); past it, 503 `overloaded` at once. */
+  readonly maxInFlight?: number;
+  /** Mean event-loop delay (ms) past which every delivery is shed (`HOOKLINE_MAX_EVENT_LOOP_DELAY_MS`; 0: never). */
+  readonly maxEventLoopDelayMs?: number;
 }
 
 declare module 'fastify' {
@@ -42,6 +53,8 @@ const recordOutcome: ErrorContractOptions = {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_IN_FLIGHT = 1000;
+export const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 500;
 
 /** The ingester's HTTP app, not yet listening: tests call `inject` on it. */
 export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
@@ -53,6 +66,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     // One log line per request would cost more than the ingest itself; outcomes are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
+    trustProxy: typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : (deps.trustProxy ?? false),
     // During close, a request read from a connection still open (kept alive, or pipelined) is
     // served as usual, with `Connection: close`: Redis stays open until the close has finished.
     // Fastify's 503 here would bypass the error contract (another body, no Retry-After).
@@ -68,14 +82,19 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
   app.decorateRequest('outcome', '');
   installErrorContract(app, recordOutcome);
   closeIdleConnectionsWhileClosing(app);
-  await app.register(healthRoutes, { isReady: () => deps.enqueuer.isReady() });
-  await app.register(metricsRoute, { registry: metrics.registry });
+  if (deps.internalRoutes === false) {
+    await app.register(healthRoutes, {});
+  } else {
+    await app.register(internalRoutes, { registry: metrics.registry, isReady: () => deps.enqueuer.isReady() });
+  }
   await app.register(webhookRoutes, {
     config: deps.config,
     enqueuer: deps.enqueuer,
     bodyLimit,
     now: deps.now ?? Date.now,
     metrics,
+    maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: deps.maxEventLoopDelayMs ?? DEFAULT_MAX_EVENT_LOOP_DELAY_MS,
   });
   return app;
 }

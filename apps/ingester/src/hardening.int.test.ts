@@ -18,6 +18,10 @@ sources:
   - name: open
     provider: hmac-sha256
     secrets: [SECRET]
+  - name: guarded
+    provider: hmac-sha256
+    secrets: [SECRET]
+    rateLimit: { max: 3, windowSeconds: 60 }
 `,
     { SECRET },
   );
@@ -92,6 +96,55 @@ describe('per-source rate limit', () => {
     expect(open.map((response) => response.statusCode)).toEqual(Array(10).fill(200));
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('hookline_ingest_requests_total{source="limited",outcome="rate_limited"} 2');
+  });
+});
+
+describe('rate limits and strangers', () => {
+  const forged = (id: string) => {
+    const request = signed('guarded', id);
+    return { ...request, headers: { ...request.headers, 'x-signature': `sha256=${'0'.repeat(64)}` } };
+  };
+
+  it("count only verified deliveries against a source's quota, and limit forgeries per address", async () => {
+    const attacker = '203.0.113.66';
+    const sender = '198.51.100.7';
+    const attempts: number[] = [];
+    for (let index = 0; index < 6; index++) {
+      attempts.push((await app.inject({ ...forged(`forged_${index}`), remoteAddress: attacker })).statusCode);
+    }
+    expect(attempts).toEqual([401, 401, 401, 429, 429, 429]);
+
+    const delivered: number[] = [];
+    for (let index = 0; index < 3; index++) {
+      delivered.push((await app.inject({ ...signed('guarded', `real_${index}`), remoteAddress: sender })).statusCode);
+    }
+    expect(delivered).toEqual([200, 200, 200]);
+
+    const over = await app.inject({ ...signed('guarded', 'real_3'), remoteAddress: sender });
+    expect(over.statusCode).toBe(429);
+    expect(over.json().error.code).toBe('rate_limited');
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(
+      jobs
+        .filter((job) => job.data.source === 'guarded')
+        .map((job) => job.data.eventId)
+        .sort(),
+    ).toEqual(['real_0', 'real_1', 'real_2']);
+  });
+
+  it('behind a trusted proxy (HOOKLINE_TRUST_PROXY), limits each forwarded client on its own', async () => {
+    const proxied = await startTestIngester({ config: loadConfig(), env: { HOOKLINE_TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const from = async (client: string, id: string) =>
+        (await proxied.app.inject({ ...forged(id), headers: { ...forged(id).headers, 'x-forwarded-for': client } })).statusCode;
+      const first: number[] = [];
+      for (let index = 0; index < 4; index++) first.push(await from('203.0.113.1', `proxied_${index}`));
+      expect(first).toEqual([401, 401, 401, 429]);
+      expect(await from('203.0.113.2', 'proxied_other')).toBe(401);
+    } finally {
+      await proxied.close();
+    }
   });
 });
 

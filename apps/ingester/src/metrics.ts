@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The ingester's Prometheus metrics, on a registry of its own (tests read it directly). */
 export function createIngesterMetrics(registry = new Registry()) {
@@ -22,6 +22,11 @@ export function createIngesterMetrics(registry = new Registry()) {
       help: 'Time from receiving a delivery to answering it.',
       labelNames: ['source'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: 'hookline_ingest_in_flight',
+      help: 'Deliveries being handled now; at HOOKLINE_MAX_IN_FLIGHT more are shed with 503 overloaded.',
       registers: [registry],
     }),
     enqueueDuration: new Histogram({

@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { buildApp } from './app.js';
 import type { ingesterEnv } from './env.js';
+import { buildInternalApp } from './internal-app.js';
 import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 
 export type IngesterEnv = z.infer<typeof ingesterEnv>;
@@ -59,7 +60,15 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
     metrics,
     ...(deps.now && { now: deps.now }),
+    internalRoutes: env.HOOKLINE_METRICS_PORT === undefined,
+    trustProxy: env.HOOKLINE_TRUST_PROXY,
+    maxInFlight: env.HOOKLINE_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: env.HOOKLINE_MAX_EVENT_LOOP_DELAY_MS,
   });
+  const internal =
+    env.HOOKLINE_METRICS_PORT === undefined
+      ? undefined
+      : await buildInternalApp({ registry: metrics.registry, isReady: () => enqueuer.isReady(), logger: log });
   const stats = createStatsPublisher(connection, {
     prefix: env.HOOKLINE_QUEUE_PREFIX,
     read: () => counterSamples(metrics.requests, 'ingest', 'outcome'),
@@ -84,12 +93,14 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
         connection,
         durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
       );
+      if (internal !== undefined) await internal.listen({ port: env.HOOKLINE_METRICS_PORT, host: env.HOST });
       await app.listen({ port: env.PORT, host: env.HOST });
       log.info({ sources: [...deps.config.sources.keys()] }, 'ingester ready');
     },
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
       ['http', () => app.close()],
+      ...(internal === undefined ? [] : [['internal http', () => internal.close()] as const]),
       ['stats', () => stats.close()],
       ['queue', () => queue.close()],
       ['redis', () => closeConnection(connection)],

@@ -13,6 +13,7 @@ export { parseReconciledSources, parseStatusRules } from './config/status-rules.
 export { type EventTypeMatcher, matchEventTypes } from './event-types.js';
 
 export { type AttemptVerdict, forwardRetryDelayMs, judgeAttempt, type SendResult } from './forward/attempt-verdict.js';
+export { displayUrl } from './forward/display-url.js';
 export { buildEnvelope } from './forward/envelope.js';
 export { forwardMessageId } from './forward/message-id.js';
 export type { Headers } from './headers.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 
 export interface HealthRoutesOptions {
-  /** True when the role's dependencies answer. */
-  readonly isReady: () => Promise<boolean>;
+  /** True when the role's dependencies answer; without it only `/healthz` is served. */
+  readonly isReady?: () => Promise<boolean>;
 }
 
 /**
@@ -27,8 +27,10 @@ export async function answersWithin(checks: readonly Promise<unknown>[], timeout
 /** `/healthz`: the process is alive. `/readyz`: it can do its work (send traffic here). */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, options) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const { isReady } = options;
+  if (isReady === undefined) return;
   app.get('/readyz', async (_request, reply) => {
-    const ready = await options.isReady();
+    const ready = await isReady();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
   });
 };

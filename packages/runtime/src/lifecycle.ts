@@ -1,14 +1,17 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError } from './config-error.js';
 import { createLogger, type Logger } from './logger.js';
+import { refuseShippedSecrets } from './shipped-secrets.js';
 
 /**
  * Runs a role's start-up. A ConfigError stops the process with exit code 1 and the
- * message that names each bad field; nothing is left half-started.
+ * message that names each bad field; nothing is left half-started. In production no role
+ * starts with a secret this repository ships (checked first, before any connection opens).
  */
 export async function runMain(name: string, env: NodeJS.ProcessEnv, main: (log: Logger) => Promise<void>): Promise<void> {
   const log = createLogger({ name, level: env.LOG_LEVEL ?? 'info' });
   try {
+    refuseShippedSecrets(env);
     await main(log);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,4 +1,4 @@
-import { HttpError, type IncomingEvent, payloadText, transitionOutcomes } from '@hookline/core';
+import { displayUrl, HttpError, type IncomingEvent, payloadText, transitionOutcomes } from '@hookline/core';
 import {
   type ForwardWithAttempts,
   findEvent,
@@ -38,7 +38,7 @@ const replayAction = z.object({
 });
 
 const forward = z.object({
-  destination: z.string(),
+  destination: z.string().describe('The destination URL without user name, password or query values'),
   messageId: z.string().describe('The webhook-id the destination sees, the same on every attempt'),
   state: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number(),
@@ -60,7 +60,8 @@ const forward = z.object({
 
 function toForward(row: ForwardWithAttempts): z.infer<typeof forward> {
   return {
-    destination: row.destination,
+    // Configured URLs may hold credentials (`https://user:pass@…`, `?token=`): never shown.
+    destination: displayUrl(row.destination),
     messageId: row.messageId,
     state: row.state as z.infer<typeof forward>['state'],
     attempts: row.attempts,

@@ -1,7 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { errorBody } from '@hookline/runtime';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { inFlightLimit, overloadedError } from '../in-flight-limit.js';
 import type { IngesterMetrics } from '../metrics.js';
 import { SourceWindowStore } from '../rate-limit-store.js';
 
@@ -11,6 +14,10 @@ export interface WebhookRoutesOptions {
   readonly bodyLimit: number;
   readonly now: () => number;
   readonly metrics: IngesterMetrics;
+  /** Deliveries handled at once; past it, 503 `overloaded` at once. */
+  readonly maxInFlight: number;
+  /** Mean event-loop delay past which every delivery is shed (0: never). */
+  readonly maxEventLoopDelayMs: number;
 }
 
 const ROUTE = '/webhooks/:source';
@@ -26,26 +33,28 @@ function addressedUrl(request: FastifyRequest, publicUrl: string | undefined): s
   return query < 0 ? publicUrl : `${publicUrl}${request.url.slice(query)}`;
 }
 
+function refuse(reply: FastifyReply, ttlSeconds: number, message: string): never {
+  reply.header('retry-after', String(Math.max(1, ttlSeconds)));
+  throw new HttpError(429, 'rate_limited', message);
+}
+
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const limitOf = (name: string) => options.config.sources.get(name)?.rateLimit;
-  // Only when some source has a limit: otherwise the hook would run on every delivery for nothing.
-  const limited = [...options.config.sources.values()].some((source) => source.rateLimit !== undefined);
-  if (limited) {
-    // Counted before the body is read, so a runaway sender costs neither bandwidth nor Redis.
-    // Per process: a limit needs no Redis round trip and still holds while Redis is away.
-    await app.register(rateLimit, {
-      global: false,
-      store: SourceWindowStore,
-      keyGenerator: sourceOf,
-      allowList: (_request, key) => limitOf(key) === undefined,
-      max: async (_request, key) => limitOf(key)?.max ?? Number.POSITIVE_INFINITY,
-      timeWindow: async (_request, key) => (limitOf(key)?.windowSeconds ?? 1) * 1000,
-      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-      errorResponseBuilder: (_request, context) =>
-        new HttpError(429, 'rate_limited', `more than ${context.max} deliveries in ${context.after}; retry later`),
-    });
-  }
+  const limits = {
+    allowList: (request: FastifyRequest) => limitOf(sourceOf(request)) === undefined,
+    max: (request: FastifyRequest) => limitOf(sourceOf(request))?.max ?? Number.POSITIVE_INFINITY,
+    timeWindow: (request: FastifyRequest) => (limitOf(sourceOf(request))?.windowSeconds ?? 1) * 1000,
+  };
+  // Per process: a limit needs no Redis round trip and still holds while Redis is away.
+  await app.register(rateLimit, { global: false });
+  // A source's quota counts verified deliveries only: a stranger without the secret cannot use
+  // it up and have the real sender's deliveries refused.
+  const verifiedLimit = app.createRateLimit({ ...limits, store: SourceWindowStore, keyGenerator: sourceOf });
+  // Strangers are limited by address instead, to the same rate, checked before the body is read
+  // (so a flood of forgeries costs no bandwidth or HMAC) and counted when verification fails.
+  // The default store is an LRU of 5,000 addresses: memory stays bounded whatever the flood.
+  const unverifiedLimit = app.createRateLimit({ ...limits, keyGenerator: (request) => `${sourceOf(request)} ${request.ip}` });
 
   // Every content type is kept as the exact bytes received: verification must see what the
   // sender signed, and JSON is parsed only after it passed. Scoped to this plugin.
@@ -71,7 +80,36 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   });
 
-  app.post<{ Params: { source: string } }>(ROUTE, { config: limited ? { rateLimit: {} } : {} }, async (request, reply) => {
+  const unverifiedCheck = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await unverifiedLimit(request, { increment: false });
+    if (!limit.isAllowed && limit.remaining === 0) {
+      refuse(reply, limit.ttlInSeconds, `more than ${limit.max} unverified deliveries from this address; retry later`);
+    }
+  };
+
+  if (options.maxEventLoopDelayMs > 0) {
+    // A saturated process queues deliveries in the kernel, before any hook can count them: when
+    // its event loop lags, everything arriving is shed until it catches up. Scoped to this
+    // plugin, so probes and metrics are still answered.
+    const shed = overloadedError('the ingester is saturated; retry later');
+    // The plugin sends what this returns as the body (its typings say void; undefined would let
+    // the delivery through). Not thrown: the error handler logs every 5xx, and a shed answer
+    // must stay cheap.
+    const answerShed = (request: FastifyRequest, reply: FastifyReply) => {
+      request.outcome = shed.code;
+      reply.status(shed.statusCode).header('retry-after', String(shed.retryAfterSeconds));
+      return errorBody(shed.code, shed.message);
+    };
+    await app.register(underPressure, {
+      maxEventLoopDelay: options.maxEventLoopDelayMs,
+      sampleInterval: 100,
+      pressureHandler: answerShed as unknown as (request: FastifyRequest, reply: FastifyReply) => void,
+    });
+  }
+
+  // Shedding first: it is the cheapest answer, and the one that must stay cheap under a flood.
+  const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), unverifiedCheck];
+  app.post<{ Params: { source: string } }>(ROUTE, { onRequest }, async (request, reply) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
@@ -85,9 +123,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       method: request.method,
       receivedAt: options.now(),
     });
+    // A 401 is a failed verification: what a stranger without the secret gets.
+    const verified = prepared.ok || prepared.status !== 401;
+    const limit = await (verified ? verifiedLimit : unverifiedLimit)(request);
     if (!prepared.ok) {
       request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
       throw new HttpError(prepared.status, prepared.code, prepared.message);
+    }
+    if (!limit.isAllowed && limit.isExceeded) {
+      refuse(reply, limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
     }
     metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
     if (prepared.kind === 'handshake') {

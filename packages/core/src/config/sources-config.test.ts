@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseSourcesConfig, resolveReconcileCredentials } from './sources-config.js';
 
+const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const SW_SECRET_OLD = 'whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXk=';
+
 const yaml = `
 sources:
   - name: orders
@@ -18,13 +21,17 @@ sources:
 
 describe('parseSourcesConfig', () => {
   it('resolves every source with its secrets and defaults', () => {
-    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c\n' });
+    const result = parseSourcesConfig(yaml, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: `${SW_SECRET_OLD}\n`,
+    });
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const payments = result.config.sources.get('payments');
     expect(payments?.scheme.name).toBe('standard-webhooks');
     expect(payments?.secrets).toEqual([
-      { index: 0, value: 'b' },
-      { index: 1, value: 'c' },
+      { index: 0, value: SW_SECRET },
+      { index: 1, value: SW_SECRET_OLD },
     ]);
     expect(payments?.toleranceSeconds).toBe(60);
     expect(result.config.sources.get('orders')?.toleranceSeconds).toBe(300);
@@ -75,7 +82,7 @@ sources:
   });
 
   it('names the source and secret whose env var is unset', () => {
-    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET_OLD: 'c' });
+    const result = parseSourcesConfig(yaml, { ORDERS_SECRET: 'a', PAYMENTS_SECRET_OLD: SW_SECRET_OLD });
     expect(result).toEqual({ ok: false, problems: ['sources[1].secrets[0]: env var PAYMENTS_SECRET is not set'] });
   });
 
@@ -117,7 +124,11 @@ sources:
     ],
     ['a route-unsafe name', yaml.replace('name: orders', 'name: Orders/1'), 'sources[0].name'],
   ])('rejects %s', (_name, text, path) => {
-    const result = parseSourcesConfig(text, { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c' });
+    const result = parseSourcesConfig(text, {
+      ORDERS_SECRET: 'a',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: SW_SECRET_OLD,
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
   });
@@ -136,8 +147,8 @@ sources:
 `;
     const result = parseSourcesConfig(text, {
       ORDERS_SECRET: 'a',
-      PAYMENTS_SECRET: 'b',
-      PAYMENTS_SECRET_OLD: 'c',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: SW_SECRET_OLD,
       ORDERS_FORWARD_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       AUDIT_SECRET: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     });
@@ -171,15 +182,15 @@ sources:
 `;
     const result = parseSourcesConfig(text, {
       ORDERS_SECRET: 'a',
-      PAYMENTS_SECRET: 'b',
-      PAYMENTS_SECRET_OLD: 'c',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: SW_SECRET_OLD,
       B_SECRET: 'not base64!',
     });
     expect(result).toEqual({
       ok: false,
       problems: [
         'sources[1].forward[0].secretEnv: env var A_SECRET is not set',
-        'sources[1].forward[1].secretEnv: env var B_SECRET must hold a Standard Webhooks secret (base64, optionally behind whsec_)',
+        'sources[1].forward[1].secretEnv: env var B_SECRET must hold a Standard Webhooks secret: base64 of at least 16 key bytes, optionally behind whsec_',
       ],
     });
   });
@@ -195,22 +206,37 @@ sources:
   ])('rejects %s', (_name, destination, path) => {
     const result = parseSourcesConfig(`${yaml}    forward:\n      - ${destination}\n`, {
       ORDERS_SECRET: 'a',
-      PAYMENTS_SECRET: 'b',
-      PAYMENTS_SECRET_OLD: 'c',
-      A: 'YWJj',
+      PAYMENTS_SECRET: SW_SECRET,
+      PAYMENTS_SECRET_OLD: SW_SECRET_OLD,
+      A: SW_SECRET,
     });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems.some((problem) => problem.startsWith(`${path}:`))).toBe(true);
   });
 
   it('reads a rate limit with a one-second window by default, and none when absent', () => {
-    const env = { ORDERS_SECRET: 'a', PAYMENTS_SECRET: 'b', PAYMENTS_SECRET_OLD: 'c' };
+    const env = { ORDERS_SECRET: 'a', PAYMENTS_SECRET: SW_SECRET, PAYMENTS_SECRET_OLD: SW_SECRET_OLD };
     const result = parseSourcesConfig(`${yaml}    rateLimit: { max: 50 }\n`, env);
     if (!result.ok) throw new Error(result.problems.join());
     expect(result.config.sources.get('payments')?.rateLimit).toEqual({ max: 50, windowSeconds: 1 });
     expect(result.config.sources.get('orders')?.rateLimit).toBeUndefined();
     const zero = parseSourcesConfig(`${yaml}    rateLimit: { max: 0 }\n`, env);
     expect(!zero.ok && zero.problems.some((problem) => problem.startsWith('sources[1].rateLimit.max:'))).toBe(true);
+  });
+
+  it.each([
+    ['standard-webhooks', 'whsec_'],
+    ['standard-webhooks', 'whsec_not base64!'],
+    ['svix', 'whsec_YWJj'],
+    ['svix', 'a-plain-password-of-some-length'],
+  ])('rejects a %s source secret %j, naming the field', (provider, secret) => {
+    const text = `sources:\n  - { name: sw, provider: ${provider}, secrets: [GOOD, BAD] }\n`;
+    expect(parseSourcesConfig(text, { GOOD: SW_SECRET, BAD: secret })).toEqual({
+      ok: false,
+      problems: [
+        'sources[0].secrets[1]: env var BAD must hold a Standard Webhooks secret: base64 of at least 16 key bytes, optionally behind whsec_',
+      ],
+    });
   });
 
   it('rejects text that is not YAML', () => {

@@ -58,13 +58,22 @@ function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${formatPath(issue.path) || '(file)'}: ${issue.message}`);
 }
 
+/** Providers whose secrets are Standard Webhooks keys, checked like forwarding secrets. */
+const KEYED_PROVIDERS: ReadonlySet<string> = new Set(['standard-webhooks', 'svix']);
+
+const STANDARD_WEBHOOKS_SECRET_FORM =
+  'must hold a Standard Webhooks secret: base64 of at least 16 key bytes, optionally behind whsec_';
+
 function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.ProcessEnv, problems: string[]): SourceConfig {
   const secrets: Secret[] = [];
+  const keyed = KEYED_PROVIDERS.has(definition.provider);
   definition.secrets.forEach((name, secretIndex) => {
     // Trimmed: a trailing newline from `echo secret > file` must not silently break every signature.
     const value = env[name]?.trim();
     if (value === undefined || value === '') {
       problems.push(`sources[${index}].secrets[${secretIndex}]: env var ${name} is not set`);
+    } else if (keyed && !isStandardWebhooksSecret(value)) {
+      problems.push(`sources[${index}].secrets[${secretIndex}]: env var ${name} ${STANDARD_WEBHOOKS_SECRET_FORM}`);
     } else {
       secrets.push({ index: secretIndex, value });
     }
@@ -165,9 +174,7 @@ function resolveStatuses(statuses: NonNullable<SourceDefinition['statuses']>): S
 function resolveDestination(definition: ForwardDefinition, env: NodeJS.ProcessEnv): ForwardDestination | string {
   const secret = env[definition.secretEnv]?.trim();
   if (secret === undefined || secret === '') return `env var ${definition.secretEnv} is not set`;
-  if (!isStandardWebhooksSecret(secret)) {
-    return `env var ${definition.secretEnv} must hold a Standard Webhooks secret (base64, optionally behind whsec_)`;
-  }
+  if (!isStandardWebhooksSecret(secret)) return `env var ${definition.secretEnv} ${STANDARD_WEBHOOKS_SECRET_FORM}`;
   const { secretEnv: _name, ...settings } = definition;
   return { ...settings, secret };
 }

@@ -33,11 +33,14 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
  * interactivity) is that object, so it is read and stored as if it had been sent as JSON.
  */
 function parseForm(text: string): Record<string, unknown> {
-  const fields: Record<string, unknown> = Object.create(null);
-  const params = new URLSearchParams(text);
-  for (const name of new Set(params.keys())) {
-    const values = params.getAll(name);
-    fields[name] = values.length === 1 ? values[0] : values;
+  const fields: Record<string, string | string[]> = Object.create(null);
+  // One pass over the fields: `getAll` per distinct name rescans the whole form each time,
+  // which made a 1 MiB form of distinct names take about a minute.
+  for (const [name, value] of new URLSearchParams(text)) {
+    const seen = fields[name];
+    if (seen === undefined) fields[name] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else fields[name] = [seen, value];
   }
   const names = Object.keys(fields);
   if (names.length === 1 && names[0] === 'payload' && typeof fields.payload === 'string') {

@@ -97,6 +97,30 @@ describe('prepareEvent', () => {
     expect(eventOf(result).headers).toEqual({ 'x-timestamp': String(NOW), 'content-type': 'application/json' });
   });
 
+  it('drops api keys, proxy copies of the requested URL and any value holding a token from what it stores', () => {
+    const result = prepareEvent(
+      source('generic'),
+      generic('{"meta":{"id":"e"}}', {
+        apikey: 'k1',
+        'x-api-key': 'k2',
+        api_key: 'k3',
+        'x-original-uri': '/webhooks/generic?token=abc',
+        'x-forwarded-uri': '/webhooks/generic',
+        'x-envoy-original-path': '/webhooks/generic?x=1',
+        'x-trace': 'span=1; token=abc',
+        referer: 'https://example.com/?access_key=abc',
+        'x-request-id': 'req-1',
+        'user-agent': 'sender/1.0',
+      }),
+    );
+    expect(eventOf(result).headers).toEqual({
+      'x-timestamp': String(NOW),
+      'content-type': 'application/json',
+      'x-request-id': 'req-1',
+      'user-agent': 'sender/1.0',
+    });
+  });
+
   it('falls back to the configured body path for the event id', () => {
     const result = prepareEvent(source('generic'), generic('{"meta":{"id":"from-body"}}'));
     expect(eventOf(result).eventId).toBe('from-body');

@@ -103,6 +103,8 @@ describe('signStandardWebhooks', () => {
     expect(isStandardWebhooksSecret(SECRET)).toBe(true);
     expect(isStandardWebhooksSecret(OTHER.slice('whsec_'.length))).toBe(true);
     expect(isStandardWebhooksSecret('whsec_')).toBe(false);
+    expect(isStandardWebhooksSecret('whsec_YWJjZGVmZ2hpamtsbW5v')).toBe(false);
+    expect(isStandardWebhooksSecret('whsec_YWJjZGVmZ2hpamtsbW5vcA==')).toBe(true);
     expect(isStandardWebhooksSecret('not base64!')).toBe(false);
   });
 });

@@ -16,10 +16,21 @@ function sign(key: Buffer, id: string, timestamp: string, rawBody: Buffer): Buff
   return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest();
 }
 
-/** True for non-empty base64, optionally behind `whsec_`: the form every Standard Webhooks library accepts. */
+/** Fewer key bytes than this and the HMAC key is guessable; the standard asks for 24 to 64. */
+export const MIN_STANDARD_WEBHOOKS_KEY_BYTES = 16;
+
+/**
+ * True for base64 of at least 16 key bytes, optionally behind `whsec_`: the form every Standard
+ * Webhooks library accepts. Anything else would be decoded leniently (Node skips what is not
+ * base64) into a short or empty key that signs forgeries as well as real deliveries.
+ */
 export function isStandardWebhooksSecret(secret: string): boolean {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  return encoded.length > 0 && encoded.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(encoded);
+  return (
+    encoded.length % 4 === 0 &&
+    /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) &&
+    Buffer.from(encoded, 'base64').length >= MIN_STANDARD_WEBHOOKS_KEY_BYTES
+  );
 }
 
 /** The `webhook-signature` value for a message Hookline sends: `v1,<base64 HMAC-SHA256>`. */
