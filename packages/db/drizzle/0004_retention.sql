@@ -1,0 +1,64 @@
+-- Retention (issue 13), hand-written: drizzle-kit cannot express partitioning or views.
+-- Every statement here takes a brief lock and rewrites no table, so the worker pauses only for the
+-- migration's commit. The two new indexes on webhook_event_rows are the exception on a large
+-- installation: create them CONCURRENTLY before migrating (docs/storage.md), and these
+-- IF NOT EXISTS statements find them there.
+-- The single table becomes the slim row table; its key, id sequence, indexes and the foreign key
+-- from forward_deliveries move with it, and the bodies it holds stay in place until pruned.
+ALTER TABLE "webhook_events" RENAME TO "webhook_event_rows";--> statement-breakpoint
+ALTER SEQUENCE "webhook_events_id_seq" RENAME TO "webhook_event_rows_id_seq";--> statement-breakpoint
+ALTER TABLE "forward_deliveries" RENAME CONSTRAINT "forward_deliveries_webhook_event_id_webhook_events_id_fk" TO "forward_deliveries_webhook_event_id_webhook_event_rows_id_fk";--> statement-breakpoint
+ALTER TABLE "webhook_event_rows" ALTER COLUMN "raw_body" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_event_rows" ALTER COLUMN "headers" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_event_rows" ALTER COLUMN "headers" DROP DEFAULT;--> statement-breakpoint
+ALTER TABLE "webhook_event_rows" ADD COLUMN "body_expires_on" date;--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_event_rows_source_received_at_idx" ON "webhook_event_rows" USING btree ("source","received_at");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "webhook_event_rows_legacy_body_idx" ON "webhook_event_rows" USING btree ("source","received_at") WHERE "webhook_event_rows"."raw_body" is not null;--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "operator_actions_at_idx" ON "operator_actions" USING btree ("at");--> statement-breakpoint
+CREATE TABLE "webhook_event_bodies" (
+	"event_row_id" bigint NOT NULL,
+	"expires_on" date NOT NULL,
+	"payload" jsonb,
+	"raw_body" text NOT NULL,
+	"headers" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	CONSTRAINT "webhook_event_bodies_event_row_id_expires_on_pk" PRIMARY KEY("event_row_id","expires_on")
+) PARTITION BY RANGE ("expires_on");--> statement-breakpoint
+-- Catches a body whose day has no partition (yet), so that no insert ever fails for want of one.
+CREATE TABLE "webhook_event_bodies_default" PARTITION OF "webhook_event_bodies" DEFAULT;--> statement-breakpoint
+-- The days ahead the default horizon needs; the retention pass creates the following ones.
+DO $$
+BEGIN
+	FOR day IN 0..45 LOOP
+		EXECUTE format(
+			'CREATE TABLE %I PARTITION OF webhook_event_bodies FOR VALUES FROM (%L) TO (%L)',
+			'webhook_event_bodies_' || to_char(current_date + day, 'YYYYMMDD'), current_date + day, current_date + day + 1);
+	END LOOP;
+END
+$$;--> statement-breakpoint
+CREATE TABLE "retention_policies" (
+	"source" text PRIMARY KEY NOT NULL,
+	"payload_days" integer NOT NULL,
+	"event_days" integer NOT NULL,
+	"sweep_from" timestamp with time zone,
+	"sweep_until" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+-- The day a body written now for `event_source` is pruned: the first midnight (UTC) after its
+-- payload horizon, from the policy the last pass wrote (source '*': the defaults; else 30 days).
+CREATE FUNCTION "hookline_body_expires_on"(event_source text, received timestamptz) RETURNS date
+LANGUAGE sql STABLE AS $$
+	SELECT (received AT TIME ZONE 'UTC')::date + 1 + coalesce(
+		(SELECT payload_days FROM retention_policies WHERE source = event_source),
+		(SELECT payload_days FROM retention_policies WHERE source = '*'),
+		30)
+$$;--> statement-breakpoint
+-- The storage contract's table, for readers: rows with their bodies, legacy or partitioned.
+CREATE VIEW "webhook_events" AS
+SELECT r.id, r.source, r.event_id, r.event_type, r.entity_id, r.status,
+	CASE WHEN b.event_row_id IS NULL THEN r.payload ELSE b.payload END AS payload,
+	coalesce(b.raw_body, r.raw_body) AS raw_body,
+	coalesce(b.headers, r.headers) AS headers,
+	r.received_at, r.processed_at, r.attempts, r.last_error, r.transition,
+	(b.event_row_id IS NULL AND r.raw_body IS NULL) AS pruned
+FROM webhook_event_rows r
+LEFT JOIN webhook_event_bodies b ON b.event_row_id = r.id AND b.expires_on = r.body_expires_on;
