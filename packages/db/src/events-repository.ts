@@ -81,8 +81,8 @@ export async function recordFailedAttempt(db: Executor, event: IncomingEvent, er
   await db.execute(sql`
     with recorded as (
       insert into webhook_event_rows (source, event_id, event_type, entity_id, status, received_at, attempts, last_error, body_expires_on)
-      values (${event.source}, ${event.eventId}, ${event.eventType}, ${event.entityId}, ${event.status}, ${receivedAt}, 1, ${error},
-              hookline_body_expires_on(${event.source}, ${receivedAt}))
+      values (${event.source}, ${event.eventId}, ${event.eventType}, ${event.entityId}, ${event.status}, ${receivedAt.toISOString()}, 1, ${error},
+              hookline_body_expires_on(${event.source}, ${receivedAt.toISOString()}))
       on conflict (source, event_id) do update
         set attempts = webhook_event_rows.attempts + 1, last_error = excluded.last_error,
             body_expires_on = coalesce(webhook_event_rows.body_expires_on, excluded.body_expires_on)

@@ -47,4 +47,5 @@ export {
   readReconcileCursor,
   readStoredEntities,
 } from './reconcile-repository.js';
+export * from './retention/index.js';
 export * from './schema.js';

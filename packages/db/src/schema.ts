@@ -51,9 +51,7 @@ export const webhookEventRows = pgTable(
     index('webhook_events_received_at_idx').on(table.receivedAt),
     index('webhook_events_entity_idx').on(table.source, table.entityId),
     index('webhook_event_rows_source_received_at_idx').on(table.source, table.receivedAt),
-    index('webhook_event_rows_legacy_body_idx')
-      .on(table.source, table.receivedAt)
-      .where(sql`${table.legacyRawBody} is not null`),
+    index('webhook_event_rows_legacy_body_idx').on(table.source, table.receivedAt).where(sql`${table.legacyRawBody} is not null`),
     check(
       'webhook_events_transition_check',
       sql`${table.transition} in ('applied','unchanged','stale','terminal','reopened','unknown_status','none','override')`,

@@ -1,0 +1,11 @@
+export { type BodyPartition, listBodyPartitions } from './body-partitions.js';
+export { type RetentionPassOptions, runRetentionPass } from './pass.js';
+export {
+  eventCutoff,
+  horizonsOf,
+  payloadCutoff,
+  type RetentionHorizons,
+  type RetentionPolicy,
+} from './policy.js';
+export type { Removal, RemovedKind, RetentionReport } from './report.js';
+export { readStorageFigures, type SourceFigures, type StorageFigures, type TableSize } from './storage-figures.js';

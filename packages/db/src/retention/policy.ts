@@ -1,0 +1,46 @@
+/** How long a source's events keep their body, and how long they are kept at all (days). */
+export interface RetentionHorizons {
+  readonly payloadDays: number;
+  readonly eventDays: number;
+}
+
+/** What a retention pass applies: the defaults, each configured source's horizons, and the audit trail's. */
+export interface RetentionPolicy {
+  readonly defaults: RetentionHorizons;
+  readonly sources: ReadonlyMap<string, RetentionHorizons>;
+  readonly auditDays: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Midnight UTC at the start of `now`'s day. */
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+}
+
+export function addDays(date: Date, days: number): Date {
+  return new Date(date.getTime() + days * DAY_MS);
+}
+
+/** `2026-11-29`: how Postgres reads a date. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function horizonsOf(policy: RetentionPolicy, source: string): RetentionHorizons {
+  return policy.sources.get(source) ?? policy.defaults;
+}
+
+/**
+ * Events received before this have no body any more. A body goes at the first midnight (UTC)
+ * after its payload horizon, when the partition of that day is dropped: the horizon is rounded
+ * up to a whole day so that bodies leave by partition, never row by row.
+ */
+export function payloadCutoff(now: Date, horizons: RetentionHorizons): Date {
+  return addDays(startOfUtcDay(now), -horizons.payloadDays);
+}
+
+/** Events received before this are removed entirely (rows go one by one, so to the millisecond). */
+export function eventCutoff(now: Date, horizons: RetentionHorizons): Date {
+  return addDays(now, -horizons.eventDays);
+}
