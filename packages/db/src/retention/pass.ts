@@ -124,7 +124,12 @@ async function passWithLock(
   for (const row of policies) {
     if (row.sweepFrom === null || row.sweepUntil === null) continue;
     const cutoff = payloadCutoff(now, row);
-    const window = { source: row.source, from: row.sweepFrom, to: cutoff < row.sweepUntil ? cutoff : row.sweepUntil, today };
+    const window = {
+      source: row.source,
+      from: row.sweepFrom,
+      to: new Date(Math.min(cutoff.getTime(), row.sweepUntil.getTime())),
+      today,
+    };
     const swept = dryRun ? await countSweepBodies(db, window) : await repeat(() => sweepBodiesBatch(db, window, size), size);
     tally.add(row.source, 'webhook_event_bodies', 'payload', swept);
     if (!dryRun && cutoff >= row.sweepUntil) await endSweep(db, row.source);
