@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeliveries, startDeliveryAttempt } from '../deliveries-repository.js';
+import { createForwards, startForwardAttempt } from '../forwards-repository.js';
 import { findEvent } from '../events-query.js';
 import { claimEvents, eventKey, markProcessed } from '../events-repository.js';
 import { recordOperatorAction } from '../operator-actions.js';
@@ -114,7 +114,7 @@ describe('a retention pass', () => {
   it("removes an event's forwards and their attempts with it", async () => {
     const id = await store('short', 'fwd-1');
     const db = database.client.db;
-    await createDeliveries(db, [
+    await createForwards(db, [
       {
         webhookEventId: id,
         messageId: 'msg-fwd-1',
@@ -125,8 +125,8 @@ describe('a retention pass', () => {
       },
     ]);
     const [delivery] = await db.execute<{ id: string }>(sql`select id from forward_deliveries where message_id = 'msg-fwd-1'`);
-    await startDeliveryAttempt(db, Number(delivery?.id));
-    await startDeliveryAttempt(db, Number(delivery?.id));
+    await startForwardAttempt(db, Number(delivery?.id));
+    await startForwardAttempt(db, Number(delivery?.id));
 
     const report = await runRetentionPass(database.client, { now: new Date(received.getTime() + 15 * DAY), policy });
 
