@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createForwards, startForwardAttempt } from '../forwards-repository.js';
 import { findEvent } from '../events-query.js';
 import { claimEvents, eventKey, markProcessed } from '../events-repository.js';
+import { createForwards, startForwardAttempt } from '../forwards-repository.js';
 import { recordOperatorAction } from '../operator-actions.js';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
 import { RETENTION_LOCK, runRetentionPass } from './pass.js';

@@ -1,15 +1,8 @@
-/** How long a source's events keep their body, and how long they are kept at all (days). */
-export interface RetentionHorizons {
-  readonly payloadDays: number;
-  readonly eventDays: number;
-}
+import type { RetentionHorizons, RetentionSettings } from '@hookline/core';
 
-/** What a retention pass applies: the defaults, each configured source's horizons, and the audit trail's. */
-export interface RetentionPolicy {
-  readonly defaults: RetentionHorizons;
-  readonly sources: ReadonlyMap<string, RetentionHorizons>;
-  readonly auditDays: number;
-}
+/** What a retention pass applies (core's resolved settings): defaults, each source's horizons, the audit trail's. */
+export type RetentionPolicy = RetentionSettings;
+export type { RetentionHorizons };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
