@@ -43,6 +43,14 @@ CREATE TABLE "retention_policies" (
 	"sweep_until" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );--> statement-breakpoint
+CREATE TABLE "retention_passes" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "retention_passes_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"ran_for" timestamp with time zone NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"finished_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"removed" jsonb NOT NULL
+);--> statement-breakpoint
+CREATE INDEX "retention_passes_finished_at_idx" ON "retention_passes" USING btree ("finished_at");--> statement-breakpoint
 -- The day a body written now for `event_source` is pruned: the first midnight (UTC) after its
 -- payload horizon, from the policy the last pass wrote (source '*': the defaults; else 30 days).
 CREATE FUNCTION "hookline_body_expires_on"(event_source text, received timestamptz) RETURNS date

@@ -92,6 +92,20 @@ export const retentionPolicies = pgTable('retention_policies', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+/** Every retention pass that ran to the end, and what it removed: for `/api/storage` and the last-pass metric. */
+export const retentionPasses = pgTable(
+  'retention_passes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The clock the pass was given. */
+    ranFor: timestamp('ran_for', { withTimezone: true, mode: 'date' }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    removed: jsonb('removed').$type<unknown[]>().notNull(),
+  },
+  (table) => [index('retention_passes_finished_at_idx').on(table.finishedAt)],
+);
+
 /**
  * The storage contract's `webhook_events`, as a view over rows and bodies (created by migration
  * 0003). A pruned event reads null payload, raw body and headers, and `pruned` true.

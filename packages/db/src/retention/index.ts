@@ -1,5 +1,5 @@
 export { type BodyPartition, listBodyPartitions } from './body-partitions.js';
-export { type RetentionPassOptions, runRetentionPass } from './pass.js';
+export { lastRetentionPass, type RetentionPassOptions, runRetentionPass } from './pass.js';
 export {
   eventCutoff,
   horizonsOf,
@@ -8,4 +8,10 @@ export {
   type RetentionPolicy,
 } from './policy.js';
 export type { Removal, RemovedKind, RetentionReport } from './report.js';
-export { readStorageFigures, type SourceFigures, type StorageFigures, type TableSize } from './storage-figures.js';
+export {
+  readStorageFigures,
+  readTableSizes,
+  type SourceFigures,
+  type StorageFigures,
+  type TableSize,
+} from './storage-figures.js';

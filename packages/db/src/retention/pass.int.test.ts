@@ -7,6 +7,7 @@ import { recordOperatorAction } from '../operator-actions.js';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
 import { RETENTION_LOCK, runRetentionPass } from './pass.js';
 import { addDays, type RetentionPolicy, startOfUtcDay } from './policy.js';
+import { readStorageFigures } from './storage-figures.js';
 
 let database: TestDatabase;
 const DAY = 24 * 60 * 60 * 1000;
@@ -197,5 +198,22 @@ describe('a retention pass', () => {
         .slice(0, 10)
         .replaceAll('-', '')}`,
     );
+  });
+});
+
+describe('storage figures', () => {
+  it('give the size of each table, and the rows, oldest event and last pass per source', async () => {
+    await store('figures', 'fig-1', new Date(received.getTime() - 1000));
+    await store('figures', 'fig-2');
+    const figures = await readStorageFigures(database.client.db);
+    expect(figures.tables.map(({ table }) => table)).toContain('webhook_event_bodies');
+    expect(figures.tables.find(({ table }) => table === 'webhook_event_rows')?.bytes).toBeGreaterThan(0);
+    expect(figures.sources.find(({ source }) => source === 'figures')).toEqual({
+      source: 'figures',
+      events: 2,
+      estimated: false,
+      oldestReceivedAt: new Date(received.getTime() - 1000),
+    });
+    expect(figures.lastPass?.finishedAt).toBeInstanceOf(Date);
   });
 });

@@ -1,4 +1,6 @@
-import type { DatabaseClient } from '../client.js';
+import { desc, lt } from 'drizzle-orm';
+import type { Database, DatabaseClient } from '../client.js';
+import { retentionPasses } from '../schema.js';
 import {
   countEvents,
   countLegacyBodies,
@@ -75,6 +77,7 @@ async function passWithLock(
 ): Promise<RetentionReport> {
   const { db } = client;
   const { now, policy, dryRun } = options;
+  const startedAt = new Date();
   const size = options.batchSize ?? 2000;
   const lockTimeoutMs = options.lockTimeoutMs ?? 500;
   const today = isoDate(startOfUtcDay(now));
@@ -164,7 +167,22 @@ async function passWithLock(
     }, size);
   }
 
-  return { ran: true, dryRun, now, removed: tally.removals(), partitions };
+  const removed = tally.removals();
+  if (!dryRun) {
+    await db.insert(retentionPasses).values({ ranFor: now, startedAt, removed });
+    await db.delete(retentionPasses).where(lt(retentionPasses.finishedAt, auditBefore));
+  }
+  return { ran: true, dryRun, now, removed, partitions };
+}
+
+/** When the last pass finished, if one ever did. */
+export async function lastRetentionPass(db: Database): Promise<{ finishedAt: Date; ranFor: Date } | undefined> {
+  const [row] = await db
+    .select({ finishedAt: retentionPasses.finishedAt, ranFor: retentionPasses.ranFor })
+    .from(retentionPasses)
+    .orderBy(desc(retentionPasses.finishedAt))
+    .limit(1);
+  return row;
 }
 
 async function repeatEvents(

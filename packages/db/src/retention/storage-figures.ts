@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { storedSources } from './batches.js';
+import { lastRetentionPass } from './pass.js';
 
 export interface TableSize {
   readonly table: string;
@@ -20,6 +21,7 @@ export interface StorageFigures {
   readonly tables: readonly TableSize[];
   readonly sources: readonly SourceFigures[];
   readonly bodyPartitions: number;
+  readonly lastPass: { readonly finishedAt: Date; readonly ranFor: Date } | null;
 }
 
 const TABLES = [
@@ -34,13 +36,26 @@ const TABLES = [
 /** Past this many rows (by estimate) the per-source counts come from statistics: counting would scan the table. */
 const EXACT_COUNT_LIMIT = 1_000_000;
 
-/** What storage holds: size per table, and rows and oldest event per source. */
-export async function readStorageFigures(db: Database): Promise<StorageFigures> {
+/** Size of each table Hookline writes, and how many partitions hold bodies (the default one included). */
+export async function readTableSizes(db: Database): Promise<{ tables: TableSize[]; bodyPartitions: number }> {
+  // pg_partition_tree lists nothing for a table that is not partitioned.
   const sizes = await db.execute<{ table: string; bytes: string; partitions: number }>(sql`
     select t.name as table,
-           (select coalesce(sum(pg_total_relation_size(p.relid)), 0) from pg_partition_tree(t.name::regclass) p)::bigint as bytes,
-           (select count(*) from pg_partition_tree(t.name::regclass) p where p.isleaf and p.level > 0)::int as partitions
-    from unnest(${sql.raw(`array[${TABLES.map((name) => `'${name}'`).join(',')}]`)}::text[]) as t(name)`);
+           (case when c.relkind = 'p'
+              then (select coalesce(sum(pg_total_relation_size(p.relid)), 0) from pg_partition_tree(c.oid) p)
+              else pg_total_relation_size(c.oid) end)::bigint as bytes,
+           (select count(*) from pg_partition_tree(c.oid) p where p.isleaf and p.level > 0)::int as partitions
+    from unnest(${sql.raw(`array[${TABLES.map((name) => `'${name}'`).join(',')}]`)}::text[]) as t(name)
+    join pg_class c on c.oid = t.name::regclass`);
+  return {
+    tables: sizes.map(({ table, bytes }) => ({ table, bytes: Number(bytes) })),
+    bodyPartitions: sizes.find(({ table }) => table === 'webhook_event_bodies')?.partitions ?? 0,
+  };
+}
+
+/** What storage holds: size per table, rows and oldest event per source, and when the last retention pass finished. */
+export async function readStorageFigures(db: Database): Promise<StorageFigures> {
+  const { tables, bodyPartitions } = await readTableSizes(db);
   const [estimate] = await db.execute<{ rows: number }>(sql`
     select greatest(reltuples, 0)::float8 as rows from pg_class where oid = 'webhook_event_rows'::regclass`);
   const estimated = (estimate?.rows ?? 0) > EXACT_COUNT_LIMIT;
@@ -65,9 +80,5 @@ export async function readStorageFigures(db: Database): Promise<StorageFigures> 
       oldestReceivedAt: oldest?.at == null ? null : new Date(oldest.at),
     });
   }
-  return {
-    tables: sizes.map(({ table, bytes }) => ({ table, bytes: Number(bytes) })),
-    sources,
-    bodyPartitions: sizes.find(({ table }) => table === 'webhook_event_bodies')?.partitions ?? 0,
-  };
+  return { tables, sources, bodyPartitions, lastPass: (await lastRetentionPass(db)) ?? null };
 }
