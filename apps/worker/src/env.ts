@@ -1,9 +1,9 @@
 import { retentionEnv } from '@hookline/queue';
-import { commonEnv } from '@hookline/runtime';
+import { commonEnv, storageRetentionEnv } from '@hookline/runtime';
 import { z } from 'zod';
 
-// Retention too: events a reconciliation recovers are enqueued by the worker, with the ingester's settings.
-export const workerEnv = commonEnv.extend(retentionEnv.shape).extend({
+// Job retention too: events a reconciliation recovers are enqueued by the worker, with the ingester's settings.
+export const workerEnv = commonEnv.extend(retentionEnv.shape).extend(storageRetentionEnv.shape).extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(100),
@@ -18,4 +18,8 @@ export const workerEnv = commonEnv.extend(retentionEnv.shape).extend({
     .default(10 * 60 * 1000),
   HOOKLINE_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   HOOKLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(30_000),
+  /** Minutes between retention passes (one per interval across every replica). */
+  HOOKLINE_RETENTION_EVERY_MINUTES: z.coerce.number().int().positive().default(60),
+  /** Rows per retention statement: each is one short transaction. */
+  HOOKLINE_RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(2000),
 });

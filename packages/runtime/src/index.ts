@@ -19,3 +19,4 @@ export { loadReconciledSources, loadStatusRules } from './load-status-rules.js';
 export { createLogger, type Logger, type LoggerOptions, withSourceRedaction } from './logger.js';
 export { metricsRoute } from './metrics-route.js';
 export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';
+export { loadRetentionSettings, storageRetentionEnv } from './storage-retention.js';

@@ -31,6 +31,8 @@ export interface RetentionPassOptions {
   readonly lockTimeoutMs?: number;
   /** Partitions kept ready beyond the longest payload horizon. */
   readonly daysAhead?: number;
+  /** Ends the pass at the next batch boundary (shutdown); what is left goes to the next pass. */
+  readonly signal?: AbortSignal;
 }
 
 // Any fixed number ("retn" in ASCII): one pass at a time per database, whichever process runs it.
@@ -62,12 +64,12 @@ function emptyPartitions(): RetentionReport['partitions'] {
   return { created: [], dropped: [], deferred: [] };
 }
 
-async function repeat(batch: () => Promise<number>, size: number): Promise<number> {
+async function repeat(batch: () => Promise<number>, size: number, signal: AbortSignal | undefined): Promise<number> {
   let total = 0;
   for (;;) {
     const taken = await batch();
     total += taken;
-    if (taken < size) return total;
+    if (taken < size || signal?.aborted === true) return total;
   }
 }
 
@@ -118,11 +120,15 @@ async function passWithLock(
       tally.add(source, 'webhook_event_bodies', 'payload', n);
     }
   } else {
-    await repeat(async () => {
-      const gone = await deleteDefaultBodiesBatch(db, today, size, false);
-      for (const { source, n } of gone) tally.add(source, 'webhook_event_bodies', 'payload', n);
-      return gone.reduce((sum, { n }) => sum + n, 0);
-    }, size);
+    await repeat(
+      async () => {
+        const gone = await deleteDefaultBodiesBatch(db, today, size, false);
+        for (const { source, n } of gone) tally.add(source, 'webhook_event_bodies', 'payload', n);
+        return gone.reduce((sum, { n }) => sum + n, 0);
+      },
+      size,
+      options.signal,
+    );
   }
   for (const row of policies) {
     if (row.sweepFrom === null || row.sweepUntil === null) continue;
@@ -133,7 +139,9 @@ async function passWithLock(
       to: new Date(Math.min(cutoff.getTime(), row.sweepUntil.getTime())),
       today,
     };
-    const swept = dryRun ? await countSweepBodies(db, window) : await repeat(() => sweepBodiesBatch(db, window, size), size);
+    const swept = dryRun
+      ? await countSweepBodies(db, window)
+      : await repeat(() => sweepBodiesBatch(db, window, size), size, options.signal);
     tally.add(row.source, 'webhook_event_bodies', 'payload', swept);
     if (!dryRun && cutoff >= row.sweepUntil) await endSweep(db, row.source);
   }
@@ -143,13 +151,13 @@ async function passWithLock(
     const bodiesBefore = payloadCutoff(now, horizons);
     const legacy = dryRun
       ? await countLegacyBodies(db, source, bodiesBefore)
-      : await repeat(() => pruneLegacyBodiesBatch(db, source, bodiesBefore, size), size);
+      : await repeat(() => pruneLegacyBodiesBatch(db, source, bodiesBefore, size), size, options.signal);
     tally.add(source, 'webhook_event_rows', 'payload', legacy);
 
     const eventsBefore = eventCutoff(now, horizons);
     const removed = dryRun
       ? await countEvents(db, source, eventsBefore)
-      : await repeatEvents(() => deleteEventsBatch(db, source, eventsBefore, size), size);
+      : await repeatEvents(() => deleteEventsBatch(db, source, eventsBefore, size), size, options.signal);
     tally.add(source, 'webhook_event_rows', 'event', removed.events);
     tally.add(source, 'forward_deliveries', 'forward_delivery', removed.deliveries);
     tally.add(source, 'forward_attempts', 'forward_attempt', removed.attempts);
@@ -160,15 +168,20 @@ async function passWithLock(
     for (const { source, n } of await deleteAuditBatch(db, auditBefore, size, true))
       tally.add(source, 'operator_actions', 'operator_action', n);
   } else {
-    await repeat(async () => {
-      const gone = await deleteAuditBatch(db, auditBefore, size, false);
-      for (const { source, n } of gone) tally.add(source, 'operator_actions', 'operator_action', n);
-      return gone.reduce((sum, { n }) => sum + n, 0);
-    }, size);
+    await repeat(
+      async () => {
+        const gone = await deleteAuditBatch(db, auditBefore, size, false);
+        for (const { source, n } of gone) tally.add(source, 'operator_actions', 'operator_action', n);
+        return gone.reduce((sum, { n }) => sum + n, 0);
+      },
+      size,
+      options.signal,
+    );
   }
 
   const removed = tally.removals();
-  if (!dryRun) {
+  // A pass cut short by shutdown is not recorded: the last-pass time says when the work was all done.
+  if (!dryRun && options.signal?.aborted !== true) {
     await db.insert(retentionPasses).values({ ranFor: now, startedAt, removed });
     await db.delete(retentionPasses).where(lt(retentionPasses.finishedAt, auditBefore));
   }
@@ -188,6 +201,7 @@ export async function lastRetentionPass(db: Database): Promise<{ finishedAt: Dat
 async function repeatEvents(
   batch: () => Promise<{ events: number; deliveries: number; attempts: number }>,
   size: number,
+  signal: AbortSignal | undefined,
 ): Promise<{ events: number; deliveries: number; attempts: number }> {
   const total = { events: 0, deliveries: 0, attempts: 0 };
   for (;;) {
@@ -195,6 +209,6 @@ async function repeatEvents(
     total.events += taken.events;
     total.deliveries += taken.deliveries;
     total.attempts += taken.attempts;
-    if (taken.events < size) return total;
+    if (taken.events < size || signal?.aborted === true) return total;
   }
 }
