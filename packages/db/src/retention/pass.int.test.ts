@@ -170,6 +170,46 @@ describe('a retention pass', () => {
     expect(left?.n).toBe(0);
   });
 
+  it('passes over a row the worker holds (a redelivery being claimed) instead of waiting for it', async () => {
+    await store('short', 'held-1');
+    await store('short', 'held-2');
+    const now = new Date(received.getTime() + 15 * DAY);
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let claimed: () => void = () => {};
+    const holding = new Promise<void>((resolve) => {
+      claimed = resolve;
+    });
+    const worker = database.client.db.transaction(async (tx) => {
+      // A redelivery of a processed event: the claim locks its row until the transaction ends.
+      await claimEvents(tx, [
+        {
+          source: 'short',
+          eventId: 'held-1',
+          eventType: null,
+          entityId: null,
+          status: null,
+          rawBody: '{}',
+          headers: {},
+          receivedAt: Date.now(),
+        },
+      ]);
+      claimed();
+      await released;
+    });
+    await holding;
+    const report = await runRetentionPass(database.client, { now, policy });
+    release();
+    await worker;
+    expect(await read('short', 'held-1')).toEqual(pruned);
+    expect(await read('short', 'held-2')).toBeUndefined();
+    expect(report.ran).toBe(true);
+    await runRetentionPass(database.client, { now, policy });
+    expect(await read('short', 'held-1')).toBeUndefined();
+  });
+
   it('does nothing while another pass holds the lock', async () => {
     await store('short', 'locked-1');
     const other = await database.client.sql.reserve();
