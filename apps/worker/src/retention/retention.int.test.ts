@@ -13,7 +13,6 @@ import { createRetentionRunner } from './retention-runner.js';
 
 let database: TestDatabase;
 let config: SourcesConfig;
-const DAY = 24 * 60 * 60 * 1000;
 const logger = createLogger({ name: 'test', level: 'silent' });
 
 beforeAll(async () => {
