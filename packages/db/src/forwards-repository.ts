@@ -1,7 +1,8 @@
 import type { TransitionOutcome } from '@hookline/core';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { type ForwardAttemptRow, type ForwardRow, forwardAttempts, forwardDeliveries, webhookEvents } from './schema.js';
+import { type ForwardAttemptRow, type ForwardRow, forwardAttempts, forwardDeliveries } from './schema.js';
+import { webhookEvents } from './webhook-events.js';
 
 export interface NewForward {
   readonly webhookEventId: number;

@@ -49,3 +49,4 @@ export {
 } from './reconcile-repository.js';
 export * from './retention/index.js';
 export * from './schema.js';
+export { type WebhookEventRow, webhookEvents } from './webhook-events.js';

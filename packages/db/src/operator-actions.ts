@@ -119,8 +119,8 @@ export async function overrideEntityStatus(db: Database, override: StatusOverrid
     await tx.execute(sql`
       with recorded as (
         insert into webhook_event_rows
-          (source, event_id, event_type, status, received_at, processed_at, attempts, transition, body_expires_on)
-        values (${key.source}, ${eventId}, 'hookline.override', ${override.next.status}, now(), now(), 1,
+          (source, event_id, event_type, entity_id, status, received_at, processed_at, attempts, transition, body_expires_on)
+        values (${key.source}, ${eventId}, 'hookline.override', ${key.entityId}, ${override.next.status}, now(), now(), 1,
                 ${'override' satisfies TransitionOutcome}, hookline_body_expires_on(${key.source}, now()))
         returning id, body_expires_on
       )

@@ -8,7 +8,6 @@ import {
   integer,
   jsonb,
   pgTable,
-  pgView,
   primaryKey,
   text,
   timestamp,
@@ -106,28 +105,6 @@ export const retentionPasses = pgTable(
   (table) => [index('retention_passes_finished_at_idx').on(table.finishedAt)],
 );
 
-/**
- * The storage contract's `webhook_events`, as a view over rows and bodies (created by migration
- * 0003). A pruned event reads null payload, raw body and headers, and `pruned` true.
- */
-export const webhookEvents = pgView('webhook_events', {
-  id: bigint('id', { mode: 'number' }).notNull(),
-  source: text('source').notNull(),
-  eventId: text('event_id').notNull(),
-  eventType: text('event_type'),
-  entityId: text('entity_id'),
-  status: text('status'),
-  payload: jsonb('payload'),
-  rawBody: text('raw_body'),
-  headers: jsonb('headers').$type<Record<string, string>>(),
-  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
-  processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
-  attempts: integer('attempts').notNull(),
-  lastError: text('last_error'),
-  transition: text('transition'),
-  pruned: boolean('pruned').notNull(),
-}).existing();
-
 export const entityStates = pgTable(
   'entity_states',
   {
@@ -199,7 +176,6 @@ export const forwardAttempts = pgTable(
   ],
 );
 
-export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type EntityStateRow = typeof entityStates.$inferSelect;
 export type ForwardRow = typeof forwardDeliveries.$inferSelect;
 export type ForwardAttemptRow = typeof forwardAttempts.$inferSelect;

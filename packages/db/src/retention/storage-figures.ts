@@ -45,8 +45,9 @@ export async function readTableSizes(db: Database): Promise<{ tables: TableSize[
               then (select coalesce(sum(pg_total_relation_size(p.relid)), 0) from pg_partition_tree(c.oid) p)
               else pg_total_relation_size(c.oid) end)::bigint as bytes,
            (select count(*) from pg_partition_tree(c.oid) p where p.isleaf and p.level > 0)::int as partitions
-    from unnest(${sql.raw(`array[${TABLES.map((name) => `'${name}'`).join(',')}]`)}::text[]) as t(name)
-    join pg_class c on c.oid = t.name::regclass`);
+    from unnest(${sql.raw(`array[${TABLES.map((name) => `'${name}'`).join(',')}]`)}::text[]) with ordinality as t(name, position)
+    join pg_class c on c.oid = t.name::regclass
+    order by t.position`);
   return {
     tables: sizes.map(({ table, bytes }) => ({ table, bytes: Number(bytes) })),
     bodyPartitions: sizes.find(({ table }) => table === 'webhook_event_bodies')?.partitions ?? 0,
