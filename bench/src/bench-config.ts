@@ -24,10 +24,12 @@ export interface Profile {
   readonly spikeSeconds: number;
   /** Events in the processing backlog. */
   readonly backlog: number;
+  /** Aged event rows the retention pass removes while the worker drains (R). */
+  readonly agedRows: number;
 }
 
 export function profile(quick: boolean): Profile {
   return quick
-    ? { quick, httpSeconds: 4, connections: 50, spikeRate: 2000, spikeSeconds: 5, backlog: 10_000 }
-    : { quick, httpSeconds: 15, connections: 50, spikeRate: 5000, spikeSeconds: 30, backlog: 100_000 };
+    ? { quick, httpSeconds: 4, connections: 50, spikeRate: 2000, spikeSeconds: 5, backlog: 10_000, agedRows: 100_000 }
+    : { quick, httpSeconds: 15, connections: 50, spikeRate: 5000, spikeSeconds: 30, backlog: 100_000, agedRows: 1_000_000 };
 }

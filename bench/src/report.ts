@@ -1,6 +1,7 @@
 import type { LoadResult } from './load/load-result.js';
 import type { HookIngestResult } from './scenarios/http.js';
 import type { DrainResult } from './scenarios/processing.js';
+import type { RetentionResult } from './scenarios/retention.js';
 import type { SpikeResult } from './scenarios/spike.js';
 
 export interface BenchResults {
@@ -14,6 +15,7 @@ export interface BenchResults {
   readonly processing: DrainResult & { redisBytesPer10k: number };
   readonly noop: DrainResult;
   readonly raw: { rowsPerSecond: number; seconds: number };
+  readonly retention: RetentionResult;
 }
 
 const n = (value: number, digits = 0) =>
@@ -24,9 +26,19 @@ function httpRow(name: string, result: LoadResult, notes = ''): string {
   return `| ${name} | ${n(result.rps)} req/s | ${ms(result.p50)} | ${ms(result.p99)} | ${ms(result.p999)} | ${n(result.errors)} | ${notes} |`;
 }
 
+const mib = (bytes: number) => `${n(bytes / 1024 / 1024)} MiB`;
+
+function retentionRow(r: RetentionResult): string {
+  return (
+    `| R. F while a retention pass removes ${n(r.agedRows)} aged events | ${n(r.withPass.eventsPerSecond)} events/s | | | | | ` +
+    `R/F′ ${n(r.withPass.eventsPerSecond / r.baseline.eventsPerSecond, 2)} (F′ ${n(r.baseline.eventsPerSecond)} events/s, same data, no pass) · ` +
+    `pass removed ${n(r.removedEvents)} in ${n(r.passSeconds, 1)} s · events+bodies ${mib(r.bytesBefore)} → ${mib(r.bytesAfter)} |`
+  );
+}
+
 /** The one table `pnpm bench` prints and writes to bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
-  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw } = results;
+  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw, retention } = results;
   return [
     `# Hookline benchmark (${machine.mode}, ${machine.date})`,
     '',
@@ -51,6 +63,7 @@ export function renderMarkdown(results: BenchResults): string {
     `| F. worker drains backlog into Postgres | ${n(processing.eventsPerSecond)} events/s | | | | | F/G ${n(processing.eventsPerSecond / noop.eventsPerSecond, 2)} · F/H ${n(processing.eventsPerSecond / raw.rowsPerSecond, 2)} · worker RSS ${n(processing.workerRssMiB)} MiB |`,
     `| G. no-op BullMQ worker, same backlog | ${n(noop.eventsPerSecond)} jobs/s | | | | | |`,
     `| H. raw multi-row INSERT (500/stmt) | ${n(raw.rowsPerSecond)} rows/s | | | | | |`,
+    retentionRow(retention),
     `| M. Redis memory per 10,000 waiting events | ${n(processing.redisBytesPer10k / 1024 / 1024, 1)} MiB | | | | | |`,
     '',
     `CPU budget per delivery in C: ${n(hookline.nodeMicrosPerRequest, 1)} µs in the ingester's Node process, ${n(hookline.redisMicrosPerRequest, 1)} µs in Redis.`,

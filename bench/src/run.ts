@@ -11,6 +11,7 @@ import { redisVersion } from './redis-info.js';
 import { type BenchResults, renderMarkdown } from './report.js';
 import { runCeiling, runHookline, runNaive } from './scenarios/http.js';
 import { drainWithNoopWorker, drainWithWorker, insertRaw } from './scenarios/processing.js';
+import { drainDuringRetention } from './scenarios/retention.js';
 import { runSpike } from './scenarios/spike.js';
 
 const quick = process.argv.includes('--quick');
@@ -44,6 +45,8 @@ try {
   const noop = await drainWithNoopWorker(context, settings);
   step('H. raw inserts');
   const raw = await insertRaw(context, settings);
+  step('R. worker drain during a retention pass');
+  const retention = await drainDuringRetention(context, settings);
 
   const results: BenchResults = {
     machine: {
@@ -63,6 +66,7 @@ try {
     processing,
     noop,
     raw,
+    retention,
   };
   const markdown = renderMarkdown(results);
   // BENCH_RESULTS_DIR lets the smoke test write elsewhere than the committed results.

@@ -18,8 +18,8 @@ export const workerEnv = commonEnv.extend(retentionEnv.shape).extend(storageRete
     .default(10 * 60 * 1000),
   HOOKLINE_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   HOOKLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(30_000),
-  /** Minutes between retention passes (one per interval across every replica). */
-  HOOKLINE_RETENTION_EVERY_MINUTES: z.coerce.number().int().positive().default(60),
+  /** Minutes between retention passes (one per interval across every replica); 0: none scheduled. */
+  HOOKLINE_RETENTION_EVERY_MINUTES: z.coerce.number().int().nonnegative().default(60),
   /** Rows per retention statement: each is one short transaction. */
   HOOKLINE_RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(2000),
 });

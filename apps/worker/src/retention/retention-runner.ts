@@ -17,7 +17,7 @@ export interface RetentionRunnerDeps {
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
   readonly settings: RetentionSettings;
-  /** Time between passes. */
+  /** Time between passes; 0 runs none here (passes come from `hookline retention run` on a cron instead). */
   readonly everyMs: number;
   readonly batchSize: number;
 }
@@ -71,6 +71,11 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       const last = await lastRetentionPass(deps.database.db);
       if (last !== undefined) metrics.retentionLastSuccess.set(last.finishedAt.getTime() / 1000);
       await refreshSizes(deps);
+      if (deps.everyMs === 0) {
+        // Turned off: a scheduler an earlier deploy left in Redis would keep adding jobs nobody takes.
+        await queue.removeJobScheduler(SCHEDULER_ID);
+        return;
+      }
       await queue.upsertJobScheduler(
         SCHEDULER_ID,
         { every: deps.everyMs },
