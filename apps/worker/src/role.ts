@@ -143,6 +143,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     logger: log,
     metrics,
     settings: retentionSettings,
+    name: shared.name,
     everyMs: env.HOOKLINE_RETENTION_EVERY_MINUTES * 60_000,
     batchSize: env.HOOKLINE_RETENTION_BATCH_SIZE,
   });

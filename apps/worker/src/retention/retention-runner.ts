@@ -4,7 +4,7 @@ import type { Logger } from '@hookline/runtime';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics.js';
-import { runWorker } from '../run-worker.js';
+import { queueWorkerOptions, runWorker } from '../run-worker.js';
 
 /** The queue the retention scheduler puts one job on per interval. */
 export const RETENTION_QUEUE = 'retention';
@@ -20,6 +20,8 @@ export interface RetentionRunnerDeps {
   /** Time between passes; 0 runs none here (passes come from `hookline retention run` on a cron instead). */
   readonly everyMs: number;
   readonly batchSize: number;
+  /** Recorded on the jobs it runs, as the other workers do. */
+  readonly name?: string;
 }
 
 export interface RetentionRunner {
@@ -59,8 +61,18 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       logger.info({ removed: report.removed, partitions: report.partitions }, 'retention pass done');
       return report;
     },
-    // A pass can outlast the default lock; one at a time is all there is to do.
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, autorun: false, lockDuration: 5 * 60_000 },
+    // A pass can outlast the default lock; one at a time is all there is to do. A failed pass is
+    // not retried: the next interval's pass does the same work.
+    queueWorkerOptions(
+      {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        concurrency: 1,
+        lockDurationMs: 5 * 60_000,
+        ...(deps.name && { name: deps.name }),
+      },
+      () => 0,
+    ),
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'retention worker error'));
   worker.on('failed', (_job, err) => logger.error({ err: err.message }, 'retention pass failed; the next one retries'));
