@@ -80,9 +80,9 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
     queue,
     worker,
     async start() {
-      const last = await lastRetentionPass(deps.database.db);
-      if (last !== undefined) metrics.retentionLastSuccess.set(last.finishedAt.getTime() / 1000);
-      await refreshSizes(deps);
+      // Not awaited: the worker starts (and parks its jobs) while Postgres is down; the gauges
+      // are filled once it answers, or by the next pass.
+      void readGauges(deps).catch((err: Error) => logger.warn({ err: err.message }, 'storage figures not read at start'));
       if (deps.everyMs === 0) {
         // Turned off: a scheduler an earlier deploy left in Redis would keep adding jobs nobody takes.
         await queue.removeJobScheduler(SCHEDULER_ID);
@@ -101,6 +101,12 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
       await queue.close();
     },
   };
+}
+
+async function readGauges(deps: RetentionRunnerDeps): Promise<void> {
+  const last = await lastRetentionPass(deps.database.db);
+  if (last !== undefined) deps.metrics.retentionLastSuccess.set(last.finishedAt.getTime() / 1000);
+  await refreshSizes(deps);
 }
 
 async function refreshSizes(deps: RetentionRunnerDeps): Promise<void> {
