@@ -32,7 +32,8 @@ function retentionRow(r: RetentionResult): string {
   return (
     `| R. F while a retention pass removes ${n(r.agedRows)} aged events | ${n(r.withPass.eventsPerSecond)} events/s | | | | | ` +
     `R/F′ ${n(r.withPass.eventsPerSecond / r.baseline.eventsPerSecond, 2)} (F′ ${n(r.baseline.eventsPerSecond)} events/s, same data, no pass) · ` +
-    `pass removed ${n(r.removedEvents)} in ${n(r.passSeconds, 1)} s · events+bodies ${mib(r.bytesBefore)} → ${mib(r.bytesAfter)} |`
+    `pass removed ${n(r.removedEvents)} in ${n(r.passSeconds, 1)} s · event rows ${mib(r.before.rows)} → ${mib(r.after.rows)}, ` +
+    `bodies ${mib(r.before.bodies)} → ${mib(r.after.bodies)} (after the drain's ${n(r.withPass.seconds * r.withPass.eventsPerSecond)} new events) |`
   );
 }
 

@@ -22,4 +22,6 @@ export const workerEnv = commonEnv.extend(retentionEnv.shape).extend(storageRete
   HOOKLINE_RETENTION_EVERY_MINUTES: z.coerce.number().int().nonnegative().default(60),
   /** Rows per retention statement: each is one short transaction. */
   HOOKLINE_RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** Share of a pass's time spent in statements: it rests between batches so the hot path keeps the rest. */
+  HOOKLINE_RETENTION_DUTY_PERCENT: z.coerce.number().int().min(1).max(100).default(20),
 });

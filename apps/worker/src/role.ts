@@ -146,6 +146,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     name: shared.name,
     everyMs: env.HOOKLINE_RETENTION_EVERY_MINUTES * 60_000,
     batchSize: env.HOOKLINE_RETENTION_BATCH_SIZE,
+    dutyCycle: env.HOOKLINE_RETENTION_DUTY_PERCENT / 100,
   });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
   let stopDurabilityWatch = () => {};

@@ -12,16 +12,17 @@ export interface RetentionResult {
   /** Event rows the pass removed (each with its body, whose partition it dropped). */
   readonly removedEvents: number;
   readonly passSeconds: number;
-  /** webhook_event_rows + webhook_event_bodies, before and after (after the pass and the drain). */
-  readonly bytesBefore: number;
-  readonly bytesAfter: number;
+  /** Size of the event rows and of the bodies (all partitions), before and after the pass and the drain. */
+  readonly before: StoredBytes;
+  readonly after: StoredBytes;
 }
 
 const SEED_CHUNK = 250_000;
 
 /**
  * Rows of events received 100 days ago (past the default 90-day event horizon), each with a
- * small body in the partition of a day long gone: what a pass finds after retention was off.
+ * ~450-byte body (payload and raw body) in the partition of a day long gone: what a pass finds
+ * after retention was off.
  */
 async function seedAgedEvents(databaseUrl: string, count: number): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -46,7 +47,8 @@ async function seedAgedEvents(databaseUrl: string, count: number): Promise<void>
           returning id, body_expires_on
         )
         insert into webhook_event_bodies (event_row_id, expires_on, payload, raw_body, headers)
-        select id, body_expires_on, '{"id":"aged"}', '{"id":"aged"}', '{}' from aged`;
+        select id, body_expires_on, body::jsonb, body, '{"content-type":"application/json"}'
+        from aged, lateral (select '{"id":"' || id || '","note":"' || repeat(md5(id::text), 6) || '"}' as body) as b`;
     }
     await sql`vacuum analyze webhook_event_rows`;
   } finally {
@@ -54,13 +56,18 @@ async function seedAgedEvents(databaseUrl: string, count: number): Promise<void>
   }
 }
 
-async function storedBytes(databaseUrl: string): Promise<number> {
+export interface StoredBytes {
+  readonly rows: number;
+  readonly bodies: number;
+}
+
+async function storedBytes(databaseUrl: string): Promise<StoredBytes> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const [row] = await sql<{ bytes: string }[]>`
-      select (pg_total_relation_size('webhook_event_rows')
-        + (select coalesce(sum(pg_total_relation_size(relid)), 0) from pg_partition_tree('webhook_event_bodies')))::bigint as bytes`;
-    return Number(row?.bytes ?? 0);
+    const [row] = await sql<{ rows: string; bodies: string }[]>`
+      select pg_total_relation_size('webhook_event_rows')::bigint as rows,
+             (select coalesce(sum(pg_total_relation_size(relid)), 0) from pg_partition_tree('webhook_event_bodies'))::bigint as bodies`;
+    return { rows: Number(row?.rows ?? 0), bodies: Number(row?.bodies ?? 0) };
   } finally {
     await sql.end();
   }
@@ -80,7 +87,7 @@ export async function drainDuringRetention(context: BenchContext, profile: Profi
 
   const url = await context.database('retention_on');
   await seedAgedEvents(url, profile.agedRows);
-  const bytesBefore = await storedBytes(url);
+  const before = await storedBytes(url);
   const prefix = context.prefix('retention-on');
   await fillBacklog(context, prefix, profile.backlog);
   // The worker's own scheduler starts a pass as it starts: the pass and the drain run together.
@@ -90,8 +97,8 @@ export async function drainDuringRetention(context: BenchContext, profile: Profi
     const withPass = await drainInto(context, profile, url, prefix, { HOOKLINE_RETENTION_EVERY_MINUTES: '60' }, async () => {
       pass = await waitForPass(sql);
     });
-    const bytesAfter = await storedBytes(url);
-    return { baseline, withPass, agedRows: profile.agedRows, ...pass, bytesBefore, bytesAfter };
+    const after = await storedBytes(url);
+    return { baseline, withPass, agedRows: profile.agedRows, ...pass, before, after };
   } finally {
     await sql.end();
   }

@@ -20,6 +20,8 @@ export interface RetentionRunnerDeps {
   /** Time between passes; 0 runs none here (passes come from `hookline retention run` on a cron instead). */
   readonly everyMs: number;
   readonly batchSize: number;
+  /** Share of a pass's time spent in statements (see `RetentionPassOptions.dutyCycle`). */
+  readonly dutyCycle?: number;
   /** Recorded on the jobs it runs, as the other workers do. */
   readonly name?: string;
 }
@@ -49,6 +51,7 @@ export function createRetentionRunner(deps: RetentionRunnerDeps): RetentionRunne
         now: new Date(),
         policy: deps.settings,
         batchSize: deps.batchSize,
+        ...(deps.dutyCycle !== undefined && { dutyCycle: deps.dutyCycle }),
         signal: stop.signal,
       });
       if (!report.ran) {

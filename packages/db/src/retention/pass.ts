@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { desc, lt } from 'drizzle-orm';
 import type { Database, DatabaseClient } from '../client.js';
 import { retentionPasses } from '../schema.js';
@@ -33,6 +34,18 @@ export interface RetentionPassOptions {
   readonly daysAhead?: number;
   /** Ends the pass at the next batch boundary (shutdown); what is left goes to the next pass. */
   readonly signal?: AbortSignal;
+  /**
+   * Share of its running time the pass spends in statements (0–1]: after each batch it rests in
+   * proportion (as long again as the batch took, at 0.5), so under load, when batches slow down,
+   * it backs off. The default, 1, never rests (the CLI: an operator waits for it).
+   */
+  readonly dutyCycle?: number;
+}
+
+interface Pace {
+  readonly size: number;
+  readonly dutyCycle: number;
+  readonly signal: AbortSignal | undefined;
 }
 
 // Any fixed number ("retn" in ASCII): one pass at a time per database, whichever process runs it.
@@ -64,12 +77,20 @@ function emptyPartitions(): RetentionReport['partitions'] {
   return { created: [], dropped: [], deferred: [] };
 }
 
-async function repeat(batch: () => Promise<number>, size: number, signal: AbortSignal | undefined): Promise<number> {
+/** Runs `batch` until one comes back short (or the pass is stopped), resting between batches. */
+async function repeat(batch: () => Promise<number>, pace: Pace): Promise<number> {
   let total = 0;
   for (;;) {
+    const started = performance.now();
     const taken = await batch();
     total += taken;
-    if (taken < size || signal?.aborted === true) return total;
+    if (taken < pace.size || pace.signal?.aborted === true) return total;
+    const rest = ((performance.now() - started) * (1 - pace.dutyCycle)) / pace.dutyCycle;
+    try {
+      if (rest > 0) await sleep(rest, undefined, pace.signal && { signal: pace.signal });
+    } catch {
+      return total;
+    }
   }
 }
 
@@ -81,6 +102,7 @@ async function passWithLock(
   const { now, policy, dryRun } = options;
   const startedAt = new Date();
   const size = options.batchSize ?? 2000;
+  const pace: Pace = { size, dutyCycle: options.dutyCycle ?? 1, signal: options.signal };
   const lockTimeoutMs = options.lockTimeoutMs ?? 500;
   const today = isoDate(startOfUtcDay(now));
   const tally = new Tally();
@@ -120,15 +142,11 @@ async function passWithLock(
       tally.add(source, 'webhook_event_bodies', 'payload', n);
     }
   } else {
-    await repeat(
-      async () => {
-        const gone = await deleteDefaultBodiesBatch(db, today, size, false);
-        for (const { source, n } of gone) tally.add(source, 'webhook_event_bodies', 'payload', n);
-        return gone.reduce((sum, { n }) => sum + n, 0);
-      },
-      size,
-      options.signal,
-    );
+    await repeat(async () => {
+      const gone = await deleteDefaultBodiesBatch(db, today, size, false);
+      for (const { source, n } of gone) tally.add(source, 'webhook_event_bodies', 'payload', n);
+      return gone.reduce((sum, { n }) => sum + n, 0);
+    }, pace);
   }
   for (const row of policies) {
     if (row.sweepFrom === null || row.sweepUntil === null) continue;
@@ -139,9 +157,7 @@ async function passWithLock(
       to: new Date(Math.min(cutoff.getTime(), row.sweepUntil.getTime())),
       today,
     };
-    const swept = dryRun
-      ? await countSweepBodies(db, window)
-      : await repeat(() => sweepBodiesBatch(db, window, size), size, options.signal);
+    const swept = dryRun ? await countSweepBodies(db, window) : await repeat(() => sweepBodiesBatch(db, window, size), pace);
     tally.add(row.source, 'webhook_event_bodies', 'payload', swept);
     if (!dryRun && cutoff >= row.sweepUntil) await endSweep(db, row.source);
   }
@@ -151,13 +167,13 @@ async function passWithLock(
     const bodiesBefore = payloadCutoff(now, horizons);
     const legacy = dryRun
       ? await countLegacyBodies(db, source, bodiesBefore)
-      : await repeat(() => pruneLegacyBodiesBatch(db, source, bodiesBefore, size), size, options.signal);
+      : await repeat(() => pruneLegacyBodiesBatch(db, source, bodiesBefore, size), pace);
     tally.add(source, 'webhook_event_rows', 'payload', legacy);
 
     const eventsBefore = eventCutoff(now, horizons);
     const removed = dryRun
       ? await countEvents(db, source, eventsBefore)
-      : await repeatEvents(() => deleteEventsBatch(db, source, eventsBefore, size), size, options.signal);
+      : await removeEvents(() => deleteEventsBatch(db, source, eventsBefore, size), pace);
     tally.add(source, 'webhook_event_rows', 'event', removed.events);
     tally.add(source, 'forward_deliveries', 'forward_delivery', removed.deliveries);
     tally.add(source, 'forward_attempts', 'forward_attempt', removed.attempts);
@@ -168,15 +184,11 @@ async function passWithLock(
     for (const { source, n } of await deleteAuditBatch(db, auditBefore, size, true))
       tally.add(source, 'operator_actions', 'operator_action', n);
   } else {
-    await repeat(
-      async () => {
-        const gone = await deleteAuditBatch(db, auditBefore, size, false);
-        for (const { source, n } of gone) tally.add(source, 'operator_actions', 'operator_action', n);
-        return gone.reduce((sum, { n }) => sum + n, 0);
-      },
-      size,
-      options.signal,
-    );
+    await repeat(async () => {
+      const gone = await deleteAuditBatch(db, auditBefore, size, false);
+      for (const { source, n } of gone) tally.add(source, 'operator_actions', 'operator_action', n);
+      return gone.reduce((sum, { n }) => sum + n, 0);
+    }, pace);
   }
 
   const removed = tally.removals();
@@ -198,17 +210,17 @@ export async function lastRetentionPass(db: Database): Promise<{ finishedAt: Dat
   return row;
 }
 
-async function repeatEvents(
+async function removeEvents(
   batch: () => Promise<{ events: number; deliveries: number; attempts: number }>,
-  size: number,
-  signal: AbortSignal | undefined,
+  pace: Pace,
 ): Promise<{ events: number; deliveries: number; attempts: number }> {
   const total = { events: 0, deliveries: 0, attempts: 0 };
-  for (;;) {
+  await repeat(async () => {
     const taken = await batch();
     total.events += taken.events;
     total.deliveries += taken.deliveries;
     total.attempts += taken.attempts;
-    if (taken.events < size || signal?.aborted === true) return total;
-  }
+    return taken.events;
+  }, pace);
+  return total;
 }
