@@ -42,9 +42,6 @@ describe('migrateDatabase', () => {
       'retention_policies',
       'webhook_event_bodies',
       'webhook_event_rows',
-      'retention_policies',
-      'webhook_event_bodies',
-      'webhook_event_rows',
       'webhook_events',
     ]);
   });
@@ -63,9 +60,6 @@ describe('migrateDatabase', () => {
       'retention_policies',
       'webhook_event_bodies',
       'webhook_event_rows',
-      'retention_policies',
-      'webhook_event_bodies',
-      'webhook_event_rows',
       'webhook_events',
     ]);
   });
@@ -81,9 +75,6 @@ describe('migrateDatabase', () => {
       'operator_actions',
       'reconcile_cursors',
       'retention_passes',
-      'retention_policies',
-      'webhook_event_bodies',
-      'webhook_event_rows',
       'retention_policies',
       'webhook_event_bodies',
       'webhook_event_rows',

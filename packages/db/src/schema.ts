@@ -20,7 +20,7 @@ import {
 /**
  * One row per stored event, without its body: the unique (source, event_id) key that makes
  * processing exactly-once lives here, in an unpartitioned table, so a redelivery stays a
- * duplicate after the body is gone. Rows written before migration 0003 still carry their body
+ * duplicate after the body is gone. Rows written before migration 0004 still carry their body
  * in `payload`, `raw_body` and `headers`; newer rows leave those null and keep the body in
  * `webhook_event_bodies`. Readers use the `webhook_events` view (see docs/storage.md).
  */
@@ -33,7 +33,7 @@ export const webhookEventRows = pgTable(
     eventType: text('event_type'),
     entityId: text('entity_id'),
     status: text('status'),
-    /** The body of an event stored before migration 0003, until its payload horizon; null otherwise. */
+    /** The body of an event stored before migration 0004, until its payload horizon; null otherwise. */
     legacyPayload: jsonb('payload'),
     legacyRawBody: text('raw_body'),
     legacyHeaders: jsonb('headers').$type<Record<string, string>>(),
@@ -61,7 +61,7 @@ export const webhookEventRows = pgTable(
 /**
  * The heavy part of an event (payload, raw body, headers), partitioned by RANGE on the day it
  * expires, one partition per day plus a DEFAULT one: a day's bodies go by dropping a partition,
- * never by DELETE. drizzle-kit cannot express partitioning; migration 0003 creates it by hand.
+ * never by DELETE. drizzle-kit cannot express partitioning; migration 0004 creates it by hand.
  */
 export const webhookEventBodies = pgTable(
   'webhook_event_bodies',

@@ -2,7 +2,7 @@ import { bigint, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizz
 
 /**
  * The storage contract's `webhook_events`: in the database a VIEW over rows and bodies (migration
- * 0003) that reads as the single table did, a pruned event with null payload, raw body and headers
+ * 0004) that reads as the single table did, a pruned event with null payload, raw body and headers
  * and `pruned` true. An INSTEAD OF trigger lets scripts and tests insert into it as before (not
  * with ON CONFLICT). Declared as a table so drizzle can read and insert through it, in a file of its own that
  * drizzle-kit does not read (its `schema` is `schema.ts`): migrations never create it as a table.

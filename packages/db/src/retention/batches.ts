@@ -59,7 +59,7 @@ export async function countEvents(
   return row ?? { events: 0, deliveries: 0, attempts: 0 };
 }
 
-/** Nulls the bodies that rows stored before migration 0003 still carry, once past the payload horizon. */
+/** Nulls the bodies that rows stored before migration 0004 still carry, once past the payload horizon. */
 export async function pruneLegacyBodiesBatch(db: Database, source: string, before: Date, limit: number): Promise<number> {
   const rows = await db.execute<{ id: string }>(sql`
     with doomed as (

@@ -17,14 +17,14 @@ let database: TestDatabase;
 let before: Record<string, unknown>[];
 const now = new Date();
 
-/** Applies the migrations before retention (0000–0002): the schema of an existing installation. */
+/** Applies the migrations before retention (0000–0003): the schema of an existing installation. */
 async function migrateToSingleTable(url: string): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'hookline-migrations-'));
   try {
     cpSync(fileURLToPath(new URL('../../drizzle', import.meta.url)), folder, { recursive: true });
     const journalPath = join(folder, 'meta', '_journal.json');
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.filter(({ tag }) => tag < '0003');
+    journal.entries = journal.entries.filter(({ tag }) => tag < '0004');
     writeFileSync(journalPath, JSON.stringify(journal));
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
@@ -66,7 +66,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-describe('migration 0003 on an installation that holds events', () => {
+describe('migration 0004 on an installation that holds events', () => {
   it('keeps every row, readable with every contract column under the name webhook_events', async () => {
     const after = await database.client.sql.unsafe(contract);
     expect(after).toHaveLength(ROWS);

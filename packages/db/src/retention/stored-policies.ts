@@ -6,7 +6,7 @@ import { addDays, type RetentionHorizons, type RetentionPolicy, startOfUtcDay } 
 /** The row of `retention_policies` that holds the defaults. */
 export const DEFAULTS_SOURCE = '*';
 
-/** The payload horizon `hookline_body_expires_on` (migration 0003) uses before any policy is stored. */
+/** The payload horizon `hookline_body_expires_on` (migration 0004) uses before any policy is stored. */
 const UNSTORED_PAYLOAD_DAYS = 30;
 
 export interface StoredPolicy extends RetentionHorizons {
