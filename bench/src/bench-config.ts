@@ -28,6 +28,8 @@ export interface Profile {
   readonly overloadSeconds: number;
   readonly overloadConnections: number;
   readonly overloadMaxInFlight: number;
+  /** Aged event rows the retention pass removes while the worker drains (R). */
+  readonly agedRows: number;
 }
 
 export function profile(quick: boolean): Profile {
@@ -42,6 +44,7 @@ export function profile(quick: boolean): Profile {
         overloadSeconds: 4,
         overloadConnections: 1000,
         overloadMaxInFlight: 200,
+        agedRows: 100_000,
       }
     : {
         quick,
@@ -53,5 +56,6 @@ export function profile(quick: boolean): Profile {
         overloadSeconds: 20,
         overloadConnections: 1500,
         overloadMaxInFlight: 200,
+        agedRows: 1_000_000,
       };
 }

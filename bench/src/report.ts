@@ -2,6 +2,7 @@ import type { LoadResult } from './load/load-result.js';
 import type { HookIngestResult } from './scenarios/http.js';
 import type { OverloadResult } from './scenarios/overload.js';
 import type { DrainResult } from './scenarios/processing.js';
+import type { RetentionResult } from './scenarios/retention.js';
 import type { SpikeResult } from './scenarios/spike.js';
 
 export interface BenchResults {
@@ -16,6 +17,7 @@ export interface BenchResults {
   readonly noop: DrainResult;
   readonly raw: { rowsPerSecond: number; seconds: number };
   readonly overload: OverloadResult;
+  readonly retention: RetentionResult;
 }
 
 const n = (value: number, digits = 0) =>
@@ -40,9 +42,21 @@ export function overloadRow(overload: OverloadResult): string {
   ].join(' | ');
 }
 
+const mib = (bytes: number) => `${n(bytes / 1024 / 1024)} MiB`;
+
+function retentionRow(r: RetentionResult): string {
+  return (
+    `| R. F while a retention pass removes ${n(r.agedRows)} aged events | ${n(r.withPass.eventsPerSecond)} events/s | | | | | ` +
+    `R/F′ ${n(r.withPass.eventsPerSecond / r.baseline.eventsPerSecond, 2)} (F′ ${n(r.baseline.eventsPerSecond)} events/s, same data, no pass) · ` +
+    `pass removed ${n(r.removedEvents)} in ${n(r.passSeconds, 1)} s · event rows ${mib(r.before.rows)} → ${mib(r.after.rows)}, ` +
+    `bodies ${mib(r.before.bodies)} → ${mib(r.after.bodies)} (after the drain's ${n(r.withPass.seconds * r.withPass.eventsPerSecond)} new events) |`
+  );
+}
+
 /** The one table `pnpm bench` prints and writes to bench/results/latest.md. */
 export function renderMarkdown(results: BenchResults): string {
-  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw, overload } = results;
+  const { machine, ceiling, naive, hookline, duplicates, spike, naiveSpike, processing, noop, raw, overload, retention } =
+    results;
   return [
     `# Hookline benchmark (${machine.mode}, ${machine.date})`,
     '',
@@ -68,6 +82,7 @@ export function renderMarkdown(results: BenchResults): string {
     `| G. no-op BullMQ worker, same backlog | ${n(noop.eventsPerSecond)} jobs/s | | | | | |`,
     `| H. raw multi-row INSERT (500/stmt) | ${n(raw.rowsPerSecond)} rows/s | | | | | |`,
     overloadRow(overload),
+    retentionRow(retention),
     `| M. Redis memory per 10,000 waiting events | ${n(processing.redisBytesPer10k / 1024 / 1024, 1)} MiB | | | | | |`,
     '',
     'I: p50/p99 are those of the deliveries answered 200 (timed from when each was due); errors are answers neither 200 nor 503 overloaded.',

@@ -12,6 +12,7 @@ import { type BenchResults, overloadRow, renderMarkdown } from './report.js';
 import { runCeiling, runHookline, runNaive } from './scenarios/http.js';
 import { runOverload } from './scenarios/overload.js';
 import { drainWithNoopWorker, drainWithWorker, insertRaw } from './scenarios/processing.js';
+import { drainDuringRetention } from './scenarios/retention.js';
 import { runSpike } from './scenarios/spike.js';
 
 const quick = process.argv.includes('--quick');
@@ -52,6 +53,8 @@ try {
     const raw = await insertRaw(context, settings);
     step('I. overload');
     const overload = await runOverload(context, settings);
+    step('R. worker drain during a retention pass');
+    const retention = await drainDuringRetention(context, settings);
 
     const results: BenchResults = {
       machine: {
@@ -72,6 +75,7 @@ try {
       noop,
       raw,
       overload,
+      retention,
     };
     const markdown = renderMarkdown(results);
     // BENCH_RESULTS_DIR lets the smoke test write elsewhere than the committed results.

@@ -94,7 +94,7 @@ describe('reconciliation in the worker and the admin', () => {
         wait: 0,
         delayed: 1,
       });
-      expect((await harness.rows('payments')).every((row) => row.headers['x-hookline-recovered'] === 'stripe-events-api')).toBe(
+      expect((await harness.rows('payments')).every((row) => row.headers?.['x-hookline-recovered'] === 'stripe-events-api')).toBe(
         true,
       );
     } finally {

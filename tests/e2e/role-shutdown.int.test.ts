@@ -61,7 +61,16 @@ describe('closing a running worker role in-process', () => {
 
     await worker.close();
 
-    expect(closeSteps()).toEqual(['durability watch', 'events worker', 'forwarder', 'stats', 'health', 'postgres', 'redis']);
+    expect(closeSteps()).toEqual([
+      'durability watch',
+      'retention',
+      'events worker',
+      'forwarder',
+      'stats',
+      'health',
+      'postgres',
+      'redis',
+    ]);
     // The job active when the close began committed while its database was still open.
     const [row] = await pipeline.database.client.db
       .select({ processedAt: webhookEvents.processedAt })
@@ -73,7 +82,7 @@ describe('closing a running worker role in-process', () => {
     await expect(worker.database.db.execute(sql`select 1`)).rejects.toThrow();
     // A second close (SIGTERM after a test's own close) does nothing more.
     await worker.close();
-    expect(closeSteps()).toHaveLength(7);
+    expect(closeSteps()).toHaveLength(8);
   });
 });
 

@@ -433,6 +433,17 @@ describe('GET /api/events/:source/:eventId', () => {
     expect(response.body).not.toContain('s3cret');
   });
 
+  it('marks a pruned event, whose payload, raw body and headers read null, in the detail and the list', async () => {
+    await insertEvent({ source: 'pruned-src', eventId: 'pruned-1', rawBody: null });
+    const detail = await app.inject({ method: 'GET', url: '/api/events/pruned-src/pruned-1', headers: bearer });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().event).toMatchObject({ eventId: 'pruned-1', pruned: true, payload: null, rawBody: null, headers: null });
+    const list = await app.inject({ method: 'GET', url: '/api/events?source=pruned-src', headers: bearer });
+    expect(list.json().events).toEqual([expect.objectContaining({ eventId: 'pruned-1', pruned: true })]);
+    const kept = await app.inject({ method: 'GET', url: '/api/events/runs/detail-1', headers: bearer });
+    expect(kept.json().event).not.toHaveProperty('pruned');
+  });
+
   it('answers an unknown event with 404 event_not_found', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/events/runs/nope', headers: bearer });
     expect(response.statusCode).toBe(404);
@@ -484,10 +495,46 @@ describe('POST /api/events/:source/:eventId/replay', () => {
     expect(response.statusCode).toBe(404);
   });
 
+  it('is refused with 409 event_pruned for an event past its payload horizon, and audits nothing', async () => {
+    await insertEvent({ eventId: 'replay-pruned', rawBody: null });
+    const response = await app.inject({ method: 'POST', url: '/api/events/runs/replay-pruned/replay', headers: bearer });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({ error: { code: 'event_pruned', message: expect.stringContaining('replay-pruned') } });
+    const audits = await database.client.db.select().from(operatorActions).where(eq(operatorActions.eventId, 'replay-pruned'));
+    expect(audits).toEqual([]);
+  });
+
   it('is refused with 403 read_only in read-only mode', async () => {
     const response = await readOnlyApp.inject({ method: 'POST', url: '/api/events/runs/replay-me/replay', headers: bearer });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('read_only');
+  });
+});
+
+describe('GET /api/storage', () => {
+  it('gives the size of each table and the events and oldest event of each source', async () => {
+    await insertEvent({ source: 'storage-src', eventId: 'st-1', receivedAt: new Date('2026-03-01T00:00:00Z') });
+    await insertEvent({ source: 'storage-src', eventId: 'st-2', receivedAt: new Date('2026-03-02T00:00:00Z') });
+    expect((await app.inject({ method: 'GET', url: '/api/storage' })).statusCode).toBe(401);
+    const response = await app.inject({ method: 'GET', url: '/api/storage', headers: bearer });
+    expect(response.statusCode).toBe(200);
+    const figures = response.json();
+    expect(figures.tables.map((table: { table: string }) => table.table)).toEqual([
+      'webhook_event_rows',
+      'webhook_event_bodies',
+      'forward_deliveries',
+      'forward_attempts',
+      'operator_actions',
+      'entity_states',
+    ]);
+    expect(figures.tables[0].bytes).toBeGreaterThan(0);
+    expect(figures.sources).toContainEqual({
+      source: 'storage-src',
+      events: 2,
+      estimated: false,
+      oldestReceivedAt: '2026-03-01T00:00:00.000Z',
+    });
+    expect(figures.lastPass).toBeNull();
   });
 });
 

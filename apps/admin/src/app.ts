@@ -22,6 +22,7 @@ import { eventRoutes } from './routes/events.js';
 import { failedRoutes } from './routes/failed.js';
 import { type ReconcileRequests, reconcileRoutes } from './routes/reconcile.js';
 import { statsRoutes } from './routes/stats.js';
+import { storageRoutes } from './routes/storage.js';
 import type { AdminServices } from './services.js';
 import { createTokenMatcher, DEFAULT_TOKEN_NAME, type NamedToken } from './tokens.js';
 
@@ -100,6 +101,7 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   await app.register(failedRoutes, services);
   await app.register(statsRoutes, services);
   await app.register(reconcileRoutes(deps.reconcile), services);
+  await app.register(storageRoutes, services);
   // Forwarding's own queue, shown beside the events: pending, delivered and failed forwards.
   const forwardQueue = createForwardQueue(deps.connection, { prefix: deps.queuePrefix });
   app.addHook('onClose', () => forwardQueue.close());

@@ -70,6 +70,7 @@ async function run(argv: string[]) {
     fetch,
     print: (line) => lines.push(line),
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    runRetention: () => Promise.reject(new Error('retention is tested in retention-command.int.test.ts')),
   };
   return { code: await runCli(argv, deps), lines };
 }
@@ -238,6 +239,7 @@ describe('hookline send, for every preset and a custom scheme', () => {
       fetch,
       print: (line) => lines.push(line),
       nowSeconds: () => Math.floor(Date.now() / 1000),
+      runRetention: () => Promise.reject(new Error('retention is tested in retention-command.int.test.ts')),
     });
     return { code, lines };
   }

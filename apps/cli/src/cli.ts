@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { SourcesConfig } from '@hookline/core';
 import { buildRequest } from './build-request.js';
+import { formatRetentionReport, parseRetentionArgs, type RetentionRequest, type RunRetention } from './retention-command.js';
 
 export const USAGE = `usage:
   hookline sign <source> <file> [options]   print the headers the source's provider would send
   hookline send <source> <file> [options]   sign the file and POST it to the ingester, print the answer
+  hookline retention run [--dry-run] [--now <ISO time>]
+                                            run a retention pass now (or as if at --now), print what it
+                                            removed, or with --dry-run what it would remove
 
 options:
   --event-id <id>        event id, where the provider sends it in a header (default: random)
@@ -25,10 +29,12 @@ export interface CliDeps {
   readonly fetch: typeof fetch;
   readonly print: (line: string) => void;
   readonly nowSeconds: () => number;
+  readonly runRetention: RunRetention;
 }
 
 /** Runs one command; returns the exit code. Errors a user can fix are printed, not thrown. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), deps);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -69,6 +75,18 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   deps.print(`POST ${url.pathname} → ${response.status}`);
   deps.print(await response.text());
   return response.ok ? 0 : 1;
+}
+
+async function runRetentionCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let request: RetentionRequest;
+  try {
+    request = parseRetentionArgs(argv, () => new Date(deps.nowSeconds() * 1000));
+  } catch (error) {
+    deps.print(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  for (const line of formatRetentionReport(await deps.runRetention(request))) deps.print(line);
+  return 0;
 }
 
 function parse(argv: readonly string[]) {

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadSourcesConfig } from '@hookline/runtime';
+import { createDatabase, runRetentionPass } from '@hookline/db';
+import {
+  ConfigError,
+  commonEnv,
+  loadRetentionSettings,
+  loadSourcesConfig,
+  parseEnv,
+  storageRetentionEnv,
+} from '@hookline/runtime';
 import { runCli } from './cli.js';
 
 try {
@@ -10,6 +18,16 @@ try {
     fetch,
     print: (line) => console.log(line),
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    async runRetention({ now, dryRun }) {
+      const env = parseEnv(commonEnv.extend(storageRetentionEnv.shape), process.env);
+      const policy = loadRetentionSettings(loadSourcesConfig(env.HOOKLINE_CONFIG, process.env), env);
+      const database = createDatabase(env.DATABASE_URL, { maxConnections: 2, applicationName: 'hookline-cli' });
+      try {
+        return await runRetentionPass(database, { now, policy, dryRun });
+      } finally {
+        await database.close();
+      }
+    },
   });
 } catch (error) {
   // A bad sources file, an unreadable body file or an unreachable ingester: say which, no stack.

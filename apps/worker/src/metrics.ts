@@ -64,6 +64,23 @@ export function createWorkerMetrics(registry = new Registry()) {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    storageBytes: new Gauge({
+      name: 'hookline_storage_bytes',
+      help: 'Size of each table (heap, indexes, TOAST; all partitions), as of the last retention pass.',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+    retentionRemoved: new Counter({
+      name: 'hookline_retention_removed_total',
+      help: 'Rows removed by retention passes, by source and kind (payload, event, forward_delivery, forward_attempt, operator_action).',
+      labelNames: ['source', 'kind'] as const,
+      registers: [registry],
+    }),
+    retentionLastSuccess: new Gauge({
+      name: 'hookline_retention_last_success_timestamp_seconds',
+      help: 'When the last retention pass (by any worker) finished its work, in Unix seconds; 0 before the first.',
+      registers: [registry],
+    }),
   };
 }
 

@@ -11,7 +11,15 @@ import {
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
-import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role, withSourceRedaction } from '@hookline/runtime';
+import {
+  closeInOrder,
+  counterSamples,
+  durabilityPolicy,
+  type Logger,
+  loadRetentionSettings,
+  type Role,
+  withSourceRedaction,
+} from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -23,6 +31,7 @@ import { buildHealthServer } from './health-server.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { ReconcileDeps } from './reconcile/reconcile-source.js';
 import { createReconciliation, type Reconciliation } from './reconcile/reconciliation.js';
+import { createRetentionRunner, type RetentionRunner } from './retention/retention-runner.js';
 import { runWorker } from './run-worker.js';
 import { buildWorker, type EventWorker } from './worker.js';
 
@@ -51,6 +60,8 @@ export interface WorkerRole extends Role {
   readonly stats: StatsPublisher;
   readonly events: EventWorker;
   readonly forwarder: Forwarder;
+  /** The scheduled retention pass. */
+  readonly retention: RetentionRunner;
   readonly health: FastifyInstance;
   /** Present when a source has a `reconcile` block. */
   readonly reconciliation?: Reconciliation;
@@ -58,16 +69,19 @@ export interface WorkerRole extends Role {
 
 /**
  * The worker, wired: its Postgres pool and Redis connection, the events worker, forwarding
- * (queue, worker, breaker, sweeper), metrics, stats publisher and health server. Nothing runs
- * until `start`. `close` stops taking jobs and lets active ones finish while their database
- * is still there — events first, since finishing one may enqueue forwards — then closes
- * Postgres, and Redis last.
+ * (queue, worker, breaker, sweeper), the scheduled retention pass, metrics, stats publisher and
+ * health server. Nothing runs until `start`. `close` ends a retention pass at its next batch,
+ * stops taking jobs and lets active ones finish while their database is still there — events
+ * first, since finishing one may enqueue forwards — then closes Postgres, and Redis last.
  */
 export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Promise<WorkerRole> {
   const log = withSourceRedaction(deps.logger, deps.config);
-  // One connection per concurrent job of either worker, plus one each for health checks, the sweeper and reconciliation.
+  // Before any connection opens: horizons that contradict each other stop the worker.
+  const retentionSettings = loadRetentionSettings(deps.config, env);
+  // One connection per concurrent job of either worker, plus one each for health checks, the
+  // sweeper and reconciliation, and two for a retention pass (its lock and its statements).
   const database = createDatabase(env.DATABASE_URL, {
-    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 3,
+    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 5,
     applicationName: 'hookline-worker',
   });
   const connection = createWorkerConnection(env.REDIS_URL);
@@ -122,6 +136,18 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
       schedule: deps.scheduleReconciliations ?? true,
       ...(deps.reconcileHttp && { http: deps.reconcileHttp }),
     });
+  const retention = createRetentionRunner({
+    database,
+    connection,
+    prefix: env.HOOKLINE_QUEUE_PREFIX,
+    logger: log,
+    metrics,
+    settings: retentionSettings,
+    name: shared.name,
+    everyMs: env.HOOKLINE_RETENTION_EVERY_MINUTES * 60_000,
+    batchSize: env.HOOKLINE_RETENTION_BATCH_SIZE,
+    dutyCycle: env.HOOKLINE_RETENTION_DUTY_PERCENT / 100,
+  });
   const health = await buildHealthServer({ db: database.db, connection, logger: log, registry: metrics.registry });
   let stopDurabilityWatch = () => {};
 
@@ -132,6 +158,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     stats,
     events,
     forwarder,
+    retention,
     health,
     ...(reconciliation && { reconciliation }),
     graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
@@ -143,6 +170,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
       forwarder.start();
       runWorker(events, log);
       await reconciliation?.start();
+      await retention.start();
       await health.listen({ port: env.PORT, host: env.HOST });
       log.info(
         {
@@ -157,6 +185,8 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     },
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
+      // A pass stops at its next batch; what it left is the next pass's.
+      ['retention', () => retention.close()],
       // A run in progress finishes (or is taken over as stalled by another replica): it may enqueue events.
       ...(reconciliation ? ([['reconcile worker', () => reconciliation.worker.close()]] as const) : []),
       ['events worker', () => events.close()],

@@ -1,5 +1,6 @@
 export { type BackoffPolicy, retryDelayMs } from './backoff.js';
-export { sourcesFileSchema } from './config/schema.js';
+export { type RetentionHorizons, type RetentionSettings, resolveRetention } from './config/retention.js';
+export { MIN_EVENT_DAYS, sourcesFileSchema } from './config/schema.js';
 export { secretHeaderNames } from './config/secret-headers.js';
 export {
   type ForwardDestination,

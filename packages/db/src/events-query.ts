@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { type EntityStateRow, entityStates, type WebhookEventRow, webhookEvents } from './schema.js';
+import { type EntityStateRow, entityStates } from './schema.js';
+import { type WebhookEventRow, webhookEvents } from './webhook-events.js';
 
 export interface EventFilter {
   readonly source?: string;
@@ -31,6 +32,7 @@ const summaryColumns = {
   processedAt: webhookEvents.processedAt,
   attempts: webhookEvents.attempts,
   lastError: webhookEvents.lastError,
+  pruned: webhookEvents.pruned,
 };
 
 export type EventSummary = Pick<WebhookEventRow, keyof typeof summaryColumns>;

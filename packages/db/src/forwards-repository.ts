@@ -1,7 +1,8 @@
 import type { TransitionOutcome } from '@hookline/core';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { type ForwardAttemptRow, type ForwardRow, forwardAttempts, forwardDeliveries, webhookEvents } from './schema.js';
+import { type ForwardAttemptRow, type ForwardRow, forwardAttempts, forwardDeliveries } from './schema.js';
+import { webhookEvents } from './webhook-events.js';
 
 export interface NewForward {
   readonly webhookEventId: number;
@@ -97,6 +98,7 @@ export interface ForwardToSend {
   readonly headers: Record<string, string>;
 }
 
+/** Undefined when the forward does not exist, or its event's body has been pruned (nothing left to send). */
 export async function loadForward(db: Executor, id: number): Promise<ForwardToSend | undefined> {
   const [row] = await db
     .select({
@@ -118,7 +120,8 @@ export async function loadForward(db: Executor, id: number): Promise<ForwardToSe
     .from(forwardDeliveries)
     .innerJoin(webhookEvents, itsEvent)
     .where(eq(forwardDeliveries.id, id));
-  return row && { ...row, transition: row.transition as TransitionOutcome };
+  if (row === undefined || row.rawBody === null) return undefined;
+  return { ...row, rawBody: row.rawBody, headers: row.headers ?? {}, transition: row.transition as TransitionOutcome };
 }
 
 /**

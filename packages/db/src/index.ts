@@ -47,4 +47,6 @@ export {
   readReconcileCursor,
   readStoredEntities,
 } from './reconcile-repository.js';
+export * from './retention/index.js';
 export * from './schema.js';
+export { type WebhookEventRow, webhookEvents } from './webhook-events.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityStatus, TransitionOutcome } from '@hookline/core';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from './client.js';
-import { entityStates, type OperatorActionRow, operatorActions, webhookEvents } from './schema.js';
+import { entityStates, type OperatorActionRow, operatorActions } from './schema.js';
 
 export type OperatorAction = 'replay' | 'override' | 'retry_failed' | 'reconcile';
 
@@ -116,19 +116,16 @@ export async function overrideEntityStatus(db: Database, override: StatusOverrid
           updatedAt: sql`now()`,
         },
       });
-    await tx.insert(webhookEvents).values({
-      ...key,
-      eventId,
-      eventType: 'hookline.override',
-      status: override.next.status,
-      payload: sql`${body}::jsonb`,
-      rawBody: body,
-      headers: {},
-      receivedAt: sql`now()`,
-      processedAt: sql`now()`,
-      attempts: 1,
-      transition: 'override' satisfies TransitionOutcome,
-    });
+    await tx.execute(sql`
+      with recorded as (
+        insert into webhook_event_rows
+          (source, event_id, event_type, entity_id, status, received_at, processed_at, attempts, transition, body_expires_on)
+        values (${key.source}, ${eventId}, 'hookline.override', ${key.entityId}, ${override.next.status}, now(), now(), 1,
+                ${'override' satisfies TransitionOutcome}, hookline_body_expires_on(${key.source}, now()))
+        returning id, body_expires_on
+      )
+      insert into webhook_event_bodies (event_row_id, expires_on, payload, raw_body, headers)
+      select id, body_expires_on, ${body}::jsonb, ${body}, '{}'::jsonb from recorded`);
     await recordOperatorAction(tx, {
       actor: override.actor,
       action: 'override',

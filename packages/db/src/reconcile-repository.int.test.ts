@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceReconcileCursor, findKnownEventIds, readReconcileCursor, readStoredEntities } from './reconcile-repository.js';
-import { entityStates, webhookEvents } from './schema.js';
+import { entityStates } from './schema.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';
+import { webhookEvents } from './webhook-events.js';
 
 let database: TestDatabase;
 

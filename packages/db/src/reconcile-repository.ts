@@ -1,7 +1,7 @@
 import type { StoredEntity } from '@hookline/core';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
-import { entityStates, type ReconcileCursorRow, reconcileCursors, webhookEvents } from './schema.js';
+import { entityStates, type ReconcileCursorRow, reconcileCursors, webhookEventRows } from './schema.js';
 
 /** The source's reconciliation cursor; undefined before its first successful run. */
 export async function readReconcileCursor(db: Executor, source: string): Promise<ReconcileCursorRow | undefined> {
@@ -33,13 +33,13 @@ export async function advanceReconcileCursor(db: Executor, source: string, settl
   return row as ReconcileCursorRow;
 }
 
-/** Which of these event ids the source already has a row for (stored, or being retried). */
+/** Which of these event ids the source already has a row for (stored, pruned or being retried). */
 export async function findKnownEventIds(db: Executor, source: string, eventIds: readonly string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
   const rows = await db
-    .select({ eventId: webhookEvents.eventId })
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.source, source), inArray(webhookEvents.eventId, [...eventIds])));
+    .select({ eventId: webhookEventRows.eventId })
+    .from(webhookEventRows)
+    .where(and(eq(webhookEventRows.source, source), inArray(webhookEventRows.eventId, [...eventIds])));
   return new Set(rows.map((row) => row.eventId));
 }
 

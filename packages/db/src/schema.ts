@@ -1,10 +1,31 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 
 // Statuses and outcomes are text with CHECK constraints rather than enums: an enum type
 // is pinned to a schema, which would tie every test database to `public`.
-export const webhookEvents = pgTable(
-  'webhook_events',
+
+/**
+ * One row per stored event, without its body: the unique (source, event_id) key that makes
+ * processing exactly-once lives here, in an unpartitioned table, so a redelivery stays a
+ * duplicate after the body is gone. Rows written before migration 0004 still carry their body
+ * in `payload`, `raw_body` and `headers`; newer rows leave those null and keep the body in
+ * `webhook_event_bodies`. Readers use the `webhook_events` view (see docs/storage.md).
+ */
+export const webhookEventRows = pgTable(
+  'webhook_event_rows',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     source: text('source').notNull(),
@@ -12,25 +33,76 @@ export const webhookEvents = pgTable(
     eventType: text('event_type'),
     entityId: text('entity_id'),
     status: text('status'),
-    /** Null only while a delivery that could not be stored yet is recorded as failing. */
-    payload: jsonb('payload'),
-    rawBody: text('raw_body').notNull(),
-    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** The body of an event stored before migration 0004, until its payload horizon; null otherwise. */
+    legacyPayload: jsonb('payload'),
+    legacyRawBody: text('raw_body'),
+    legacyHeaders: jsonb('headers').$type<Record<string, string>>(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     transition: text('transition'),
+    /** The partition of `webhook_event_bodies` that holds this event's body: the day it is pruned. */
+    bodyExpiresOn: date('body_expires_on', { mode: 'string' }),
   },
   (table) => [
     unique('webhook_events_source_event_id_key').on(table.source, table.eventId),
     index('webhook_events_received_at_idx').on(table.receivedAt),
     index('webhook_events_entity_idx').on(table.source, table.entityId),
+    index('webhook_event_rows_source_received_at_idx').on(table.source, table.receivedAt),
+    index('webhook_event_rows_legacy_body_idx').on(table.source, table.receivedAt).where(sql`${table.legacyRawBody} is not null`),
     check(
       'webhook_events_transition_check',
       sql`${table.transition} in ('applied','unchanged','stale','terminal','reopened','unknown_status','none','override')`,
     ),
   ],
+);
+
+/**
+ * The heavy part of an event (payload, raw body, headers), partitioned by RANGE on the day it
+ * expires, one partition per day plus a DEFAULT one: a day's bodies go by dropping a partition,
+ * never by DELETE. drizzle-kit cannot express partitioning; migration 0004 creates it by hand.
+ */
+export const webhookEventBodies = pgTable(
+  'webhook_event_bodies',
+  {
+    eventRowId: bigint('event_row_id', { mode: 'number' }).notNull(),
+    expiresOn: date('expires_on', { mode: 'string' }).notNull(),
+    /** Null only while a delivery that could not be stored yet is recorded as failing. */
+    payload: jsonb('payload'),
+    rawBody: text('raw_body').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+  },
+  (table) => [primaryKey({ columns: [table.eventRowId, table.expiresOn] })],
+);
+
+/**
+ * The retention horizons the last pass (or worker start) applied, per source; source `*` holds
+ * the defaults. New bodies take their expiry day from here, in SQL (`hookline_body_expires_on`).
+ * `sweepFrom`/`sweepUntil` mark bodies written under a longer horizon than the current one,
+ * which the pass deletes row by row.
+ */
+export const retentionPolicies = pgTable('retention_policies', {
+  source: text('source').primaryKey(),
+  payloadDays: integer('payload_days').notNull(),
+  eventDays: integer('event_days').notNull(),
+  sweepFrom: timestamp('sweep_from', { withTimezone: true, mode: 'date' }),
+  sweepUntil: timestamp('sweep_until', { withTimezone: true, mode: 'date' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Every retention pass that ran to the end, and what it removed: for `/api/storage` and the last-pass metric. */
+export const retentionPasses = pgTable(
+  'retention_passes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The clock the pass was given. */
+    ranFor: timestamp('ran_for', { withTimezone: true, mode: 'date' }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    removed: jsonb('removed').$type<unknown[]>().notNull(),
+  },
+  (table) => [index('retention_passes_finished_at_idx').on(table.finishedAt)],
 );
 
 export const entityStates = pgTable(
@@ -59,7 +131,7 @@ export const forwardDeliveries = pgTable(
     messageId: text('message_id').notNull(),
     webhookEventId: bigint('webhook_event_id', { mode: 'number' })
       .notNull()
-      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+      .references(() => webhookEventRows.id, { onDelete: 'cascade' }),
     destination: text('destination').notNull(),
     /** The entity's status after the event's transition, as forwarded (fixed when the row is written). */
     entityStatus: text('entity_status'),
@@ -104,7 +176,6 @@ export const forwardAttempts = pgTable(
   ],
 );
 
-export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type EntityStateRow = typeof entityStates.$inferSelect;
 export type ForwardRow = typeof forwardDeliveries.$inferSelect;
 export type ForwardAttemptRow = typeof forwardAttempts.$inferSelect;
@@ -135,6 +206,7 @@ export const operatorActions = pgTable(
     index('operator_actions_event_idx').on(table.source, table.eventId),
     index('operator_actions_entity_idx').on(table.source, table.entityId),
     unique('operator_actions_job_id_key').on(table.jobId),
+    index('operator_actions_at_idx').on(table.at),
     check('operator_actions_action_check', sql`${table.action} in ('replay','override','retry_failed','reconcile')`),
   ],
 );

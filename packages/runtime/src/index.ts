@@ -20,3 +20,4 @@ export { createLogger, type Logger, type LoggerOptions, withSourceRedaction } fr
 export { metricsRoute } from './metrics-route.js';
 export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';
 export { refuseShippedSecrets, SHIPPED_SECRETS } from './shipped-secrets.js';
+export { loadRetentionSettings, storageRetentionEnv } from './storage-retention.js';

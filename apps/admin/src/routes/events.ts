@@ -82,9 +82,12 @@ function toForward(row: ForwardWithAttempts): z.infer<typeof forward> {
 
 const eventDetail = z.object({
   event: eventSummary.extend({
-    payload: z.unknown().describe('The body as stored (jsonb); null while it could not be stored'),
-    rawBody: z.string().describe('The body byte-exact as received'),
-    headers: z.record(z.string(), z.string()).describe('Request headers, signature and credential headers removed'),
+    payload: z.unknown().describe('The body as stored (jsonb); null while it could not be stored, and once pruned'),
+    rawBody: z.string().nullable().describe('The body byte-exact as received; null once pruned'),
+    headers: z
+      .record(z.string(), z.string())
+      .nullable()
+      .describe('Request headers, signature and credential headers removed; null once pruned'),
     timings: z.object({
       receivedAt: z.string(),
       processedAt: z.string().nullable(),
@@ -101,8 +104,16 @@ const eventDetail = z.object({
  * store it if the event had never been stored.
  */
 function replayableEvent(row: WebhookEventRow): IncomingEvent {
-  const text = payloadText(row);
-  const payloadJson = text === row.rawBody ? undefined : text;
+  if (row.rawBody === null || row.headers === null) {
+    throw new HttpError(
+      409,
+      'event_pruned',
+      `event "${row.eventId}" from source "${row.source}" is past its payload horizon: its body is gone, so it cannot be replayed`,
+    );
+  }
+  const stored = { rawBody: row.rawBody, headers: row.headers };
+  const text = payloadText(stored);
+  const payloadJson = text === stored.rawBody ? undefined : text;
   return {
     source: row.source,
     eventId: row.eventId,
@@ -200,7 +211,12 @@ export const eventRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, ser
           'The outcome is recorded on the replay (see GET /api/events/{source}/{eventId}).',
         params: eventParams,
         body: z.strictObject({ reason: z.string().max(1000).optional() }).nullish(),
-        response: { 202: z.object({ status: z.literal('queued'), jobId: z.string() }), 403: errorBody, 404: errorBody },
+        response: {
+          202: z.object({ status: z.literal('queued'), jobId: z.string() }),
+          403: errorBody,
+          404: errorBody,
+          409: errorBody.describe('event_pruned: its body is past the payload horizon'),
+        },
       },
     },
     async (request, reply) => {

@@ -18,6 +18,10 @@ export const eventSummary = z.object({
   processedAt: z.string().nullable().describe('ISO 8601, when its effects were committed; null until then'),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  pruned: z
+    .literal(true)
+    .optional()
+    .describe('Present on an event past its payload horizon: payload, raw body and headers are gone, the event is kept'),
 });
 
 export function toSummary(row: EventSummary): z.infer<typeof eventSummary> {
@@ -33,6 +37,7 @@ export function toSummary(row: EventSummary): z.infer<typeof eventSummary> {
     processedAt: row.processedAt?.toISOString() ?? null,
     attempts: row.attempts,
     lastError: row.lastError,
+    ...(row.pruned && { pruned: true as const }),
   };
 }
 

@@ -124,7 +124,7 @@ describe('reconciling an Apify source against its runs', () => {
     }
     expect(await harness.entity('apify', 'r24')).toBeUndefined();
     const rows = await harness.rows('apify');
-    const recovered = rows.filter((row) => row.headers['x-hookline-recovered'] === 'apify-runs-api');
+    const recovered = rows.filter((row) => row.headers?.['x-hookline-recovered'] === 'apify-runs-api');
     expect(recovered.map((row) => row.transition).sort()).toEqual([...Array(12).fill('applied'), 'reopened', 'reopened'].sort());
     expect(rows.find((row) => row.entityId === 'r22' && row.transition === 'reopened')?.eventType).toBe('ACTOR.RUN.RESURRECTED');
     const listed = api.requests.filter((request) => request.url.pathname === '/v2/actor-runs');

@@ -83,9 +83,9 @@ describe('reconciling a GitHub repository webhook against its deliveries', () =>
     expect(rows.map((row) => row.eventId).sort()).toEqual(guids([...reached, ...failed, ...old]).sort());
     const byGuid = new Map(rows.map((row) => [row.eventId, row]));
     // Redelivered ones came back signed through the ingester; the old ones from their recorded request.
-    for (const guid of guids(failed)) expect(byGuid.get(guid)?.headers['x-github-hook-id']).toBe('42');
-    for (const guid of guids(failed)) expect(byGuid.get(guid)?.headers['x-hookline-recovered']).toBeUndefined();
-    for (const guid of guids(old)) expect(byGuid.get(guid)?.headers['x-hookline-recovered']).toBe('github-deliveries-api');
+    for (const guid of guids(failed)) expect(byGuid.get(guid)?.headers?.['x-github-hook-id']).toBe('42');
+    for (const guid of guids(failed)) expect(byGuid.get(guid)?.headers?.['x-hookline-recovered']).toBeUndefined();
+    for (const guid of guids(old)) expect(byGuid.get(guid)?.headers?.['x-hookline-recovered']).toBe('github-deliveries-api');
     for (const guid of guids(old)) expect(byGuid.get(guid)?.eventType).toBe('issues.opened');
     const redeliveries = api.deliveries.filter((delivery) => delivery.redelivery);
     expect(redeliveries.map((delivery) => delivery.status_code)).toEqual(failed.map(() => 200));
@@ -129,7 +129,7 @@ describe('reconciling a GitHub repository webhook against its deliveries', () =>
     expect(api.requests.length - before).toBe(1);
     const sent = api.requests.at(-1);
     expect(sent?.url.searchParams.get('per_page')).toBe('100');
-    expect(sent?.headers['x-github-api-version']).toBe('2022-11-28');
+    expect(sent?.headers?.['x-github-api-version']).toBe('2022-11-28');
   });
 
   it("reconciles an organization's webhook through /orgs/{org}/hooks/{hook_id}/deliveries", async () => {

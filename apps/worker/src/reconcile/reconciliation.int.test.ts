@@ -58,6 +58,7 @@ describe('a worker role that reconciles', () => {
     const steps = lines.map((line) => JSON.parse(line) as { msg: string; step?: string }).filter((line) => line.msg === 'closed');
     expect(steps.map((line) => line.step)).toEqual([
       'durability watch',
+      'retention',
       'reconcile worker',
       'events worker',
       'forwarder',

@@ -113,7 +113,9 @@ describe('reconciling a Stripe source against GET /v1/events', () => {
     await harness.waitForProcessed('payments', 500);
     const rows = await harness.rows('payments');
     expect(rows.map((row) => row.eventId).sort()).toEqual(history.map((event) => event.id).sort());
-    const recovered = rows.filter((row) => row.headers['x-hookline-recovered'] === 'stripe-events-api').map((row) => row.eventId);
+    const recovered = rows
+      .filter((row) => row.headers?.['x-hookline-recovered'] === 'stripe-events-api')
+      .map((row) => row.eventId);
     expect(new Set(recovered)).toEqual(lost);
     for (let intent = 0; intent < 250; intent++) {
       expect(await harness.entity('payments', `pi_${intent}`)).toBe(intent % 10 === 0 ? 'canceled' : 'succeeded');

@@ -133,6 +133,21 @@ function reconcileProblems(provider: string, reconcile: ReconcileDefinition): { 
   }
   return problems;
 }
+/** Shortest event horizon: longer than every preset's retry window (Stripe 3 days, Shopify 48 h, Apify ~32 h, GitHub 3 days). */
+export const MIN_EVENT_DAYS = 7;
+
+const retentionSchema = z
+  .strictObject({
+    /** Days an event keeps its payload, raw body and headers; the row and its dedupe key stay. */
+    payloadDays: z.number().int().min(1).max(3650).optional(),
+    /** Days an event is kept at all; a redelivery after it is stored again. */
+    eventDays: z.number().int().min(MIN_EVENT_DAYS).max(3650).optional(),
+  })
+  .superRefine((retention, ctx) => {
+    if (retention.payloadDays !== undefined && retention.eventDays !== undefined && retention.eventDays < retention.payloadDays) {
+      ctx.addIssue({ code: 'custom', path: ['eventDays'], message: `must be at least payloadDays (${retention.payloadDays})` });
+    }
+  });
 
 const sourceSchema = z
   .strictObject({
@@ -191,6 +206,8 @@ const sourceSchema = z
         windowSeconds: z.number().int().positive().default(1),
       })
       .optional(),
+    /** Per-source horizons; each one left out takes the environment's default. */
+    retention: retentionSchema.optional(),
   })
   .superRefine((source, ctx) => {
     if ((source.provider === 'custom') !== (source.scheme !== undefined)) {

@@ -41,6 +41,8 @@ export interface SourceConfig {
   readonly rateLimit?: { readonly max: number; readonly windowSeconds: number };
   /** Set when the source is reconciled against its provider's API. */
   readonly reconcile?: ReconcileSettings;
+  /** The horizons the source sets itself; the rest come from the defaults (`resolveRetention`). */
+  readonly retention?: { readonly payloadDays?: number; readonly eventDays?: number };
 }
 
 export interface SourcesConfig {
@@ -104,6 +106,7 @@ function resolveSource(definition: SourceDefinition, index: number, env: NodeJS.
     forward,
     ...(definition.rateLimit && { rateLimit: definition.rateLimit }),
     ...(definition.reconcile && { reconcile: reconcileSettings(definition, definition.reconcile) }),
+    ...(definition.retention && { retention: definition.retention }),
   };
 }
 
