@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSourcesConfig, type SourcesConfig, signHmacSha256 } from '@hookline/core';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/ingester';
+import { UNHURRIED } from '@hookline/ingester/testing';
 import type { EventQueue } from '@hookline/queue';
 import { freePort, removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
@@ -118,6 +119,7 @@ export function roleEnv(prefix: string): Record<string, string> {
     REDIS_URL: testRedisUrl(),
     HOOKLINE_QUEUE_PREFIX: prefix,
     HOOKLINE_JOB_ATTEMPTS: '3',
+    ...UNHURRIED,
     HOOKLINE_RETRY_BASE_MS: '20',
     HOOKLINE_RETRY_CAP_MS: '100',
     HOST: '127.0.0.1',

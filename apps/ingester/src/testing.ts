@@ -23,10 +23,16 @@ export interface TestIngesterOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Tests of anything but shedding must not depend on how busy the machine is: no shedding on
+ * event-loop lag, and a generous wait for Redis. A shedding or outage test sets its own.
+ */
+export const UNHURRIED = { HOOKLINE_MAX_EVENT_LOOP_DELAY_MS: '0', HOOKLINE_ENQUEUE_TIMEOUT_MS: '5000' } as const;
+
 /** The ingester as `main.ts` creates it, not listening: tests call `app.inject`. */
 export async function startTestIngester(options: TestIngesterOptions): Promise<TestIngester> {
   const prefix = testPrefix();
-  const env = parseEnv(ingesterEnv, { REDIS_URL: testRedisUrl(), HOOKLINE_QUEUE_PREFIX: prefix, ...options.env });
+  const env = parseEnv(ingesterEnv, { REDIS_URL: testRedisUrl(), HOOKLINE_QUEUE_PREFIX: prefix, ...UNHURRIED, ...options.env });
   const role = await createIngesterRole(env, {
     config: options.config,
     logger: options.logger ?? createLogger({ name: 'ingester-test', level: 'silent' }),

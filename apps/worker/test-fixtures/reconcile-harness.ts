@@ -2,6 +2,7 @@ import { parseSourcesConfig, resolveReconcileCredentials, type SourcesConfig } f
 import { type Database, entityStates, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/ingester';
+import { UNHURRIED } from '@hookline/ingester/testing';
 import { createEnqueuer } from '@hookline/queue';
 import { removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
 import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
@@ -56,6 +57,7 @@ export async function startReconcileHarness(
     REDIS_URL: testRedisUrl(),
     HOOKLINE_QUEUE_PREFIX: prefix,
     HOOKLINE_JOB_ATTEMPTS: '3',
+    ...UNHURRIED,
     HOST: '127.0.0.1',
     PORT: '0',
   };
