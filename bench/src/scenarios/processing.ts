@@ -138,7 +138,8 @@ export async function insertRaw(context: BenchContext, profile: Profile): Promis
       // The event row and its body, as the worker writes them (payload parsed by Postgres).
       await sql`
         with input as (
-          select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(
+          -- As text first: given a json parameter, postgres.js would encode the string once more.
+          select * from json_to_recordset(${JSON.stringify(rows)}::text::json) as r(
             source text, "eventId" text, "eventType" text, "entityId" text, status text, "rawBody" text, "receivedAt" float8)
         ), stored as (
           insert into webhook_event_rows (source, event_id, event_type, entity_id, status, received_at, processed_at, body_expires_on)
