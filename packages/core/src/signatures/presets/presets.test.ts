@@ -49,12 +49,14 @@ describe.each(presets)('preset %s', (provider) => {
     expect(scheme.eventType({ headers, body: parsed.body })).toBe(sample.eventType);
   });
 
-  // A bare token covers no body: whoever holds it may send any.
-  it.runIf(!sendsToken)('refuses a tampered body', () => {
-    const body = sample.body(NOW);
-    const tampered = body.includes('1') ? body.replace('1', '2') : `${body} `;
-    expect(verdict(provider, { body: tampered })).toEqual({ ok: false, reason: 'invalid_signature' });
-  });
+  // A bare token covers no body: whoever holds it may send any. Such presets get no case here.
+  if (!sendsToken) {
+    it('refuses a tampered body', () => {
+      const body = sample.body(NOW);
+      const tampered = body.includes('1') ? body.replace('1', '2') : `${body} `;
+      expect(verdict(provider, { body: tampered })).toEqual({ ok: false, reason: 'invalid_signature' });
+    });
+  }
 
   it('refuses a wrong secret', () => {
     const wrong = sample.secret.startsWith('whsec_') ? 'whsec_b3RoZXJvdGhlcm90aGVyb3RoZXI=' : `${sample.secret}-wrong`;
@@ -79,11 +81,14 @@ describe.each(presets)('preset %s', (provider) => {
     }
   });
 
-  it.runIf(scheme.defaultToleranceSeconds !== undefined)('refuses a validly signed stale timestamp', () => {
-    const tolerance = scheme.defaultToleranceSeconds ?? 0;
-    expect(verdict(provider, { at: NOW - tolerance - 5 })).toEqual({ ok: false, reason: 'timestamp_out_of_tolerance' });
-    expect(verdict(provider, { at: NOW - tolerance + 1 }).ok).toBe(true);
-  });
+  // Only presets whose sender signs a timestamp have one to go stale.
+  const tolerance = scheme.defaultToleranceSeconds;
+  if (tolerance !== undefined) {
+    it('refuses a validly signed stale timestamp', () => {
+      expect(verdict(provider, { at: NOW - tolerance - 5 })).toEqual({ ok: false, reason: 'timestamp_out_of_tolerance' });
+      expect(verdict(provider, { at: NOW - tolerance + 1 }).ok).toBe(true);
+    });
+  }
 
   it('declares whether its id is signed, and guards replays where it is not signed (unless it sends a bare token)', () => {
     expect(scheme.defaultReplayGuard !== undefined).toBe(!scheme.idSigned && !sendsToken);
