@@ -29,6 +29,5 @@ export {
   type TraceCarrier,
   type Tracing,
   type TracingOptions,
-  withSpan,
 } from './tracing.js';
 export { type TracingEnv, type TracingSettings, tracingEnv, tracingSettings } from './tracing-env.js';

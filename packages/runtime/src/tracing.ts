@@ -135,11 +135,6 @@ export function createTracing(settings: TracingSettings | undefined, options: Tr
   };
 }
 
-/** The context whose active span is `span`: the parent of what `span` does. */
-export function withSpan(context: Context, span: Span): Context {
-  return trace.setSpan(context, span);
-}
-
 /**
  * Runs `work` in a span named `name`, child of `parent`; `work` gets the span (for attributes it
  * learns) and the span's context (the parent of its own spans). The span ends when `work` returns
