@@ -190,6 +190,8 @@ describe('the Grafana dashboard infra/grafana/hookline.json', () => {
     expect(values('state').filter((state) => !(QUEUE_STATES as readonly string[]).includes(state))).toEqual([]);
     expect(values('queue').filter((queue) => queue !== EVENTS_QUEUE)).toEqual([]);
     const outcomes = ['stored', 'duplicate', 'replayed', 'failed', 'accepted', 'handshake'];
+    // `outcome` of hookline_reconcile_runs_total: the reconciler's own outcomes.
+    outcomes.push('succeeded', 'unauthorized', 'rate_limited', 'unavailable');
     expect(values('outcome').filter((outcome) => !outcomes.includes(outcome))).toEqual([]);
   });
 
@@ -205,6 +207,8 @@ describe('the Grafana dashboard infra/grafana/hookline.json', () => {
       'hookline_transitions_total',
       'hookline_forward_attempts_total',
       'hookline_forward_breaker_waits_total',
+      'hookline_reconcile_runs_total',
+      'hookline_reconcile_recovered_total',
     ])
       expect(all).toContain(metric);
   });
