@@ -19,6 +19,7 @@ import { buildApp } from '../app.js';
 
 const TOKEN = 'admin-token-0123456789';
 const bearer = { authorization: `Bearer ${TOKEN}` };
+const VIEWER = 'viewer-token-0123456789';
 const RULES = `
 sources:
   - name: runs
@@ -50,6 +51,7 @@ async function build(readOnly: boolean): Promise<FastifyInstance> {
     readOnly,
     logger: createLogger({ name: 'explorer-test', level: 'silent' }),
     adminToken: TOKEN,
+    viewerTokens: [{ name: 'carol', token: VIEWER }],
   });
 }
 
@@ -123,7 +125,7 @@ describe('events explorer', () => {
     expect(bad.body).toContain('class="notice error"');
   });
 
-  it('shows an event: pretty payload, raw body, headers, forwards with every attempt, and a replay button', async () => {
+  it('shows an event: pretty payload, raw body, headers, forwards with every attempt, and a replay button for those who may replay', async () => {
     const row = await insertEvent({ eventId: 'shown', entityId: 'run-shown', headers: { 'x-request-id': 'req-42' } });
     const [forward] = await database.client.db
       .insert(forwardDeliveries)
@@ -160,6 +162,13 @@ describe('events explorer', () => {
 
     const readOnly = await page('/ui/events/runs/shown', readOnlyApp);
     expect(readOnly.body).not.toContain('data-replay=');
+    const viewer = await app.inject({
+      method: 'GET',
+      url: '/ui/events/runs/shown',
+      headers: { authorization: `Bearer ${VIEWER}` },
+    });
+    expect(viewer.statusCode).toBe(200);
+    expect(viewer.body).not.toContain('data-replay=');
   });
 
   it('escapes what senders chose: ids, headers and bodies never become markup', async () => {

@@ -49,7 +49,7 @@ function notFound(reply: FastifyReply, message: string) {
 /**
  * The events explorer: server-rendered pages under `/ui`, behind the admin's auth like every
  * route. They read through the same functions as the JSON API and change nothing themselves:
- * their buttons call the JSON API.
+ * their buttons call the JSON API; a read-only admin or a viewer token gets no buttons.
  */
 export const explorerRoutes: FastifyPluginAsync<AdminServices> = async (app, services) => {
   const hidden = { schema: { hide: true } };
@@ -92,7 +92,7 @@ export const explorerRoutes: FastifyPluginAsync<AdminServices> = async (app, ser
     const { source, eventId } = request.params;
     const detail = await readEventDetail(services.db, source, eventId);
     if (detail === undefined) return notFound(reply, `No event "${eventId}" from source "${source}".`);
-    return sendPage(reply, renderEventPage(detail, services.readOnly));
+    return sendPage(reply, renderEventPage(detail, services.readOnly || request.viewer));
   });
 
   app.get<{ Params: { source: string; entityId: string } }>('/ui/entities/:source/:entityId', hidden, async (request, reply) => {
@@ -103,7 +103,7 @@ export const explorerRoutes: FastifyPluginAsync<AdminServices> = async (app, ser
     return sendPage(reply, renderEntityPage(history, buildTimeline(history, rules), rules));
   });
 
-  app.get('/ui/failed', hidden, async (_request, reply) =>
-    sendPage(reply, renderFailedPage(await readFailedJobs(services.queue, FAILED_SHOWN), services.readOnly)),
+  app.get('/ui/failed', hidden, async (request, reply) =>
+    sendPage(reply, renderFailedPage(await readFailedJobs(services.queue, FAILED_SHOWN), services.readOnly || request.viewer)),
   );
 };
