@@ -40,7 +40,7 @@ function capturedLog() {
 }
 
 describe('closing a running worker role in-process', () => {
-  it('lets the active job finish, closes Postgres after the workers and Redis last', async () => {
+  it('lets the active job finish, closes Postgres after the workers, then Redis, and exports its last spans at the end', async () => {
     const { logger, closeSteps } = capturedLog();
     let handlerStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => {
@@ -70,6 +70,7 @@ describe('closing a running worker role in-process', () => {
       'health',
       'postgres',
       'redis',
+      'tracing',
     ]);
     // The job active when the close began committed while its database was still open.
     const [row] = await pipeline.database.client.db
@@ -104,7 +105,7 @@ describe('closing the ingester role in-process', () => {
 
     await ingester.close();
 
-    expect(closeSteps()).toEqual(['durability watch', 'http', 'stats', 'queue', 'redis']);
+    expect(closeSteps()).toEqual(['durability watch', 'http', 'stats', 'queue', 'redis', 'tracing']);
     await waitFor('the Redis connection to end', async () => (ingester.connection.status === 'end' ? true : undefined));
     expect((await pipeline.queue.getJobCounts('waiting')).waiting).toBe(1);
   });
