@@ -88,7 +88,7 @@ describe('closing a running worker role in-process', () => {
 });
 
 describe('closing the ingester role in-process', () => {
-  it('stops HTTP before its queue and Redis, which it closes last', async () => {
+  it('stops HTTP before its queue and Redis, and exports its last spans after them', async () => {
     const { logger, closeSteps } = capturedLog();
     const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv(pipeline.prefix)), {
       config: sourcesConfig(),
