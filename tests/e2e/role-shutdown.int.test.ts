@@ -83,7 +83,7 @@ describe('closing a running worker role in-process', () => {
     await expect(worker.database.db.execute(sql`select 1`)).rejects.toThrow();
     // A second close (SIGTERM after a test's own close) does nothing more.
     await worker.close();
-    expect(closeSteps()).toHaveLength(8);
+    expect(closeSteps()).toHaveLength(9);
   });
 });
 
