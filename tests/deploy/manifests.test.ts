@@ -209,6 +209,8 @@ describe('the Grafana dashboard infra/grafana/hookline.json', () => {
       'hookline_forward_breaker_waits_total',
       'hookline_reconcile_runs_total',
       'hookline_reconcile_recovered_total',
+      'hookline_storage_bytes',
+      'hookline_retention_removed_total',
     ])
       expect(all).toContain(metric);
   });
