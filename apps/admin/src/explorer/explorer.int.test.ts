@@ -57,6 +57,8 @@ async function build(readOnly: boolean): Promise<FastifyInstance> {
 
 async function insertEvent(values: Partial<typeof webhookEvents.$inferInsert> & { eventId: string }) {
   const body = JSON.stringify({ run: { id: values.entityId ?? 'run-1', status: values.status ?? 'running' } });
+  // A null raw body makes the view store the event as pruned: no body, no payload, no headers.
+  const bodyless = values.rawBody === null;
   const [row] = await database.client.db
     .insert(webhookEvents)
     .values({
@@ -64,9 +66,9 @@ async function insertEvent(values: Partial<typeof webhookEvents.$inferInsert> & 
       eventType: 'run.updated',
       entityId: 'run-1',
       status: 'running',
-      payload: JSON.parse(body),
+      payload: bodyless ? null : JSON.parse(body),
       rawBody: body,
-      headers: { 'content-type': 'application/json' },
+      headers: bodyless ? null : { 'content-type': 'application/json' },
       receivedAt: new Date('2026-01-01T00:00:00Z'),
       processedAt: new Date('2026-01-01T00:00:00.250Z'),
       attempts: 1,
@@ -169,6 +171,15 @@ describe('events explorer', () => {
     });
     expect(viewer.statusCode).toBe(200);
     expect(viewer.body).not.toContain('data-replay=');
+  });
+
+  it('shows a pruned event without its body, and without a replay button', async () => {
+    await insertEvent({ eventId: 'pruned-shown', rawBody: null });
+    const shown = await page('/ui/events/runs/pruned-shown');
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain('<pre class="mono" id="raw-body">(pruned: past its payload horizon');
+    expect(shown.body).toContain('it cannot be replayed');
+    expect(shown.body).not.toContain('data-replay=');
   });
 
   it('escapes what senders chose: ids, headers and bodies never become markup', async () => {

@@ -76,7 +76,7 @@ export const explorerRoutes: FastifyPluginAsync<AdminServices> = async (app, ser
     try {
       beforeId = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
     } catch (error) {
-      return sendPage(reply, renderEventsPage({ ...view, problem: (error as HttpError).message }), 400);
+      return sendPage(reply, renderEventsPage({ ...view, problem: (error as Error).message }), 400);
     }
     const { events, hasMore } = await listEvents(services.db, toEventFilter(parsed.data), {
       limit: PAGE_SIZE,
