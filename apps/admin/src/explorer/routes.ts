@@ -1,4 +1,3 @@
-import type { HttpError } from '@hookline/core';
 import { listEvents } from '@hookline/db';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { readEntityHistory } from '../routes/entities.js';
