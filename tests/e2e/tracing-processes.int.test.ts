@@ -1,4 +1,5 @@
 import { webhookEvents } from '@hookline/db';
+import { UNHURRIED } from '@hookline/ingester/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,7 +43,8 @@ beforeAll(async () => {
   otlp = await startOtlpReceiver();
   destination = await startReceiver(() => ({ status: 200 }));
   const tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint };
-  ingester = await spawnIngester({ prefix: pipeline.prefix, env: tracingEnv });
+  // Unhurried, as the other tests' ingesters: a busy machine must not make it shed the delivery.
+  ingester = await spawnIngester({ prefix: pipeline.prefix, env: { ...tracingEnv, ...UNHURRIED } });
   const worker = spawnWorker(
     pipeline,
     { ...tracingEnv, FORWARD_SECRET },
