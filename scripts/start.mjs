@@ -2,11 +2,24 @@
 // Each role is its own process, as in production; a signal stops them all gracefully.
 // `--from-source` runs the TypeScript sources through tsx instead of the built dist/, so
 // handler modules written in TypeScript load without a build (the examples use this).
+// In a terminal the roles' JSON log lines are shown by pino-pretty, one line per entry with the
+// role's name; piped (`pnpm start | jq`), with NODE_ENV=production, or with LOG_FORMAT=json they
+// stay JSON, as every deployed role writes them.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fromSource = process.argv.includes('--from-source');
+const pretty = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json';
+// Loaded only when used: pino-pretty is a development dependency.
+const prettyStream = pretty
+  ? (await import('pino-pretty')).default.bind(null, {
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      destination: 1,
+    })
+  : undefined;
 
 const roles = [
   ['ingester', 'apps/ingester/dist/main.js'],
@@ -17,7 +30,10 @@ const roles = [
 function run(built) {
   const source = built.replace('/dist/', '/src/').replace(/\.js$/, '.ts');
   const args = fromSource ? ['--conditions=@hookline/source', '--import', 'tsx', `${root}${source}`] : [`${root}${built}`];
-  return spawn(process.execPath, args, { stdio: 'inherit' });
+  const child = spawn(process.execPath, args, { stdio: ['inherit', prettyStream ? 'pipe' : 'inherit', 'inherit'] });
+  // One prettifier per role: each splits its own stream into lines, so roles never interleave mid-line.
+  if (prettyStream) child.stdout.pipe(prettyStream());
+  return child;
 }
 
 const migrate = run('packages/db/dist/migrate-cli.js');

@@ -15,9 +15,14 @@ interface Service {
   read_only?: boolean;
   cap_drop?: string[];
   security_opt?: string[];
+  volumes?: string[];
+  secrets?: string[];
 }
 
-const compose = yamlWithMerges('docker-compose.yml') as { services: Record<string, Service> };
+const compose = yamlWithMerges('docker-compose.yml') as {
+  services: Record<string, Service>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
+};
 const hooklineServices = Object.entries(compose.services).filter(([, service]) => roleOf(service.command) !== undefined);
 
 function sourceSecretNames(): string[] {
@@ -133,6 +138,68 @@ describe('the values shipped in demo.env and the examples', () => {
     );
     expect(secrets.length).toBeGreaterThanOrEqual(6);
     expect(secrets.filter((value) => !SHIPPED_SECRETS.includes(value))).toEqual([]);
+  });
+});
+
+/** Where a service mounts a file of the repository: container path by repository path. */
+function mounts(service: Service): Map<string, string> {
+  return new Map(
+    (service.volumes ?? [])
+      .filter((volume) => volume.startsWith('./'))
+      .map((volume) => {
+        const [from = '', to = ''] = volume.split(':');
+        return [from.slice(2), to];
+      }),
+  );
+}
+
+describe('docker-compose.yml: Prometheus and Grafana', () => {
+  const prometheus = compose.services.prometheus ?? {};
+  const grafana = compose.services.grafana ?? {};
+
+  it('Prometheus loads its config and the alert rules, and scrapes every role where it listens', () => {
+    const mounted = mounts(prometheus);
+    const configPath = mounted.get('infra/prometheus/prometheus.compose.yaml');
+    expect(prometheus.command).toContain(`--config.file=${configPath}`);
+    const config = yamlWithMerges('infra/prometheus/prometheus.compose.yaml') as {
+      rule_files: string[];
+      scrape_configs: {
+        job_name: string;
+        static_configs: { targets: string[] }[];
+        authorization?: { credentials_file: string };
+      }[];
+    };
+    expect(config.rule_files).toEqual([mounted.get('infra/prometheus/alerts.yaml')]);
+    const scraped = new Map(
+      config.scrape_configs.flatMap((job) =>
+        job.static_configs.flatMap(({ targets }) =>
+          targets.map((target) => [target.split(':')[0] ?? '', { job, target }] as const),
+        ),
+      ),
+    );
+    for (const role of ['ingester', 'worker', 'admin']) {
+      const scrape = scraped.get(role);
+      expect(scrape, role).toBeDefined();
+      expect(scrape?.target).toBe(`${role}:${compose.services[role]?.environment?.PORT}`);
+    }
+    // The admin's /metrics needs a token: a compose secret, mounted where the scrape job reads it.
+    const [secret] = prometheus.secrets ?? [];
+    expect(scraped.get('admin')?.job.authorization?.credentials_file).toBe(`/run/secrets/${secret}`);
+    expect(compose.secrets?.[secret ?? '']).toEqual({ environment: 'HOOKLINE_METRICS_TOKEN' });
+  });
+
+  it('Grafana provisions the Prometheus service as its data source and loads infra/grafana/hookline.json', () => {
+    const mounted = mounts(grafana);
+    expect(mounted.get('infra/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const datasources = yamlWithMerges('infra/grafana/provisioning/datasources/prometheus.yaml') as {
+      datasources: { type: string; url: string }[];
+    };
+    expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' })]);
+    const providers = yamlWithMerges('infra/grafana/provisioning/dashboards/hookline.yaml') as {
+      providers: { options: { path: string } }[];
+    };
+    const dashboardPath = mounted.get('infra/grafana/hookline.json');
+    expect(dashboardPath).toBe(`${providers.providers[0]?.options.path}/hookline.json`);
   });
 });
 

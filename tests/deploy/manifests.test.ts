@@ -7,10 +7,10 @@ import { commonEnv } from '@hookline/runtime';
 import { createWorkerMetrics } from '@hookline/worker';
 import { QueueKeys } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { allows, type Endpoint } from './network-policy.js';
-import { readText, roleOf, roles, yamlDocuments, yamlFiles } from './repo.js';
+import { readJson, readText, roleOf, roles, yamlDocuments, yamlFiles } from './repo.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are checked field by field below.
 type Manifest = Record<string, any>;
@@ -24,23 +24,30 @@ const named = (kind: string, name: string) => {
   return found;
 };
 
-/** Every series name the code exports, histogram suffixes included. */
-async function exportedSeries(): Promise<Set<string>> {
+/** Every series name the code exports, histogram suffixes included, with the labels it carries. */
+async function exportedMetrics(): Promise<Map<string, Set<string>>> {
   const idle = { read: async () => Promise.reject(new Error('not scraped here')) };
   const registries: Registry[] = [
     createIngesterMetrics().registry,
     createWorkerMetrics().registry,
     createAdminMetrics(idle).registry,
   ];
-  const names = new Set<string>();
+  const series = new Map<string, Set<string>>();
   for (const registry of registries) {
-    for (const metric of await registry.getMetricsAsJSON()) {
-      names.add(metric.name);
-      if (String(metric.type) === 'histogram')
-        for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+    for (const metric of registry.getMetricsAsArray()) {
+      const { name, labelNames = [] } = metric as unknown as { name: string; labelNames?: string[] };
+      series.set(name, new Set(labelNames));
+      if (metric instanceof Histogram) {
+        series.set(`${name}_bucket`, new Set([...labelNames, 'le']));
+        for (const suffix of ['_sum', '_count']) series.set(`${name}${suffix}`, new Set(labelNames));
+      }
     }
   }
-  return names;
+  return series;
+}
+
+async function exportedSeries(): Promise<Set<string>> {
+  return new Set((await exportedMetrics()).keys());
 }
 
 const alertRules: { alert: string; expr: string }[] = yamlDocuments('infra/prometheus/alerts.yaml').flatMap((document) =>
@@ -53,6 +60,28 @@ const promQueries = [...alertRules.map((rule) => rule.expr), trigger('prometheus
 /** The values a PromQL selector gives `label` (`=` or `=~` with `|` alternatives). */
 function labelValues(query: string, label: string): string[] {
   return [...query.matchAll(new RegExp(`\\b${label}=~?"([^"]*)"`, 'g'))].flatMap((match) => (match[1] ?? '').split('|'));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a Grafana dashboard is checked field by field below.
+const dashboard = readJson<Record<string, any>>('infra/grafana/hookline.json');
+const dashboardPanels: Manifest[] = dashboard.panels.filter((panel: Manifest) => panel.type !== 'row');
+const dashboardQueries: string[] = [
+  ...dashboardPanels.flatMap((panel) => panel.targets.map((target: Manifest) => target.expr as string)),
+  ...dashboard.templating.list
+    .filter((variable: Manifest) => variable.type === 'query')
+    .map((variable: Manifest) => variable.query.query as string),
+];
+
+/** The labels a query selects on, groups by or asks values of; each must exist on every metric it names. */
+function labelsUsed(query: string): string[] {
+  const selected = [...query.matchAll(/\{([^}]*)\}/g)].flatMap(([, inside]) =>
+    [...(inside ?? '').matchAll(/(\w+)\s*(?:=~|!~|!=|=)/g)].map((match) => match[1] ?? ''),
+  );
+  const grouped = [...query.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)].flatMap(([, inside]) =>
+    (inside ?? '').split(',').map((label) => label.trim()),
+  );
+  const asked = [...query.matchAll(/label_values\([^,]+,\s*(\w+)\)/g)].map((match) => match[1] ?? '');
+  return [...selected, ...grouped, ...asked].filter((label) => label !== '');
 }
 
 const sharedEnv = named('ConfigMap', 'hookline-env').data as Record<string, string>;
@@ -97,7 +126,8 @@ describe('every YAML file under infra/', () => {
     expect(files.length).toBeGreaterThan(5);
     // Kustomize's own file is the one object without a name.
     for (const manifest of manifests.filter(
-      (candidate) => candidate.apiVersion !== undefined && candidate.kind !== 'Kustomization',
+      // Grafana's provisioning files have a numeric apiVersion: they are not Kubernetes objects.
+      (candidate) => typeof candidate.apiVersion === 'string' && candidate.kind !== 'Kustomization',
     )) {
       expect(manifest.kind, manifest.__file).toEqual(expect.any(String));
       expect(manifest.metadata?.name, manifest.__file).toEqual(expect.any(String));
@@ -135,6 +165,64 @@ describe('metric names and labels referenced by alerts and KEDA', () => {
     expect(exprs).toContain('hookline_queue_oldest_waiting_age_seconds');
     expect(exprs).toMatch(/hookline_events_processed_total\{outcome="failed"\}/);
     expect(exprs).toContain('queue_unavailable');
+  });
+});
+
+describe('the Grafana dashboard infra/grafana/hookline.json', () => {
+  it('queries only metrics the code exports, with labels those metrics carry', async () => {
+    const metrics = await exportedMetrics();
+    expect(dashboardQueries.length).toBeGreaterThan(15);
+    for (const query of dashboardQueries) {
+      const names = query.match(/\bhookline_[a-z0-9_]+/g) ?? [];
+      expect(names.length, query).toBeGreaterThan(0);
+      for (const name of names) {
+        const labels = metrics.get(name);
+        expect(labels, `${name} in ${query}`).toBeDefined();
+        for (const label of labelsUsed(query))
+          expect([...(labels ?? [])], `${name} has no label ${label}: ${query}`).toContain(label);
+      }
+    }
+  });
+
+  it('uses label values the code produces', () => {
+    const values = (label: string) =>
+      dashboardQueries.flatMap((query) => labelValues(query, label)).filter((value) => !value.startsWith('$'));
+    expect(values('state').filter((state) => !(QUEUE_STATES as readonly string[]).includes(state))).toEqual([]);
+    expect(values('queue').filter((queue) => queue !== EVENTS_QUEUE)).toEqual([]);
+    const outcomes = ['stored', 'duplicate', 'replayed', 'failed', 'accepted', 'handshake'];
+    // `outcome` of hookline_reconcile_runs_total: the reconciler's own outcomes.
+    outcomes.push('succeeded', 'unauthorized', 'rate_limited', 'unavailable');
+    expect(values('outcome').filter((outcome) => !outcomes.includes(outcome))).toEqual([]);
+  });
+
+  it('has a panel for each thing an SRE looks at', () => {
+    const all = dashboardQueries.join('\n');
+    for (const metric of [
+      'hookline_ingest_requests_total',
+      'hookline_ack_duration_seconds_bucket',
+      'hookline_queue_jobs',
+      'hookline_queue_oldest_waiting_age_seconds',
+      'hookline_processing_duration_seconds_bucket',
+      'hookline_end_to_end_seconds_bucket',
+      'hookline_transitions_total',
+      'hookline_forward_attempts_total',
+      'hookline_forward_breaker_waits_total',
+      'hookline_reconcile_runs_total',
+      'hookline_reconcile_recovered_total',
+      'hookline_storage_bytes',
+      'hookline_retention_removed_total',
+    ])
+      expect(all).toContain(metric);
+  });
+
+  it('reads its data source from a variable, and panels have unique ids and a description', () => {
+    expect(dashboard.uid).toBe('hookline');
+    const ids = dashboard.panels.map((panel: Manifest) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dashboardPanels) {
+      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: `\${datasource}` });
+      expect(panel.description, panel.title).toEqual(expect.any(String));
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { operatorActions, webhookEvents } from '@hookline/db';
 import { eq } from 'drizzle-orm';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Admin, startAdmin } from './admin-harness.js';
+import { ADMIN_TOKEN, type Admin, adminAuth, startAdmin } from './admin-harness.js';
 import { createPipeline, jobBody, type Pipeline, signedDelivery, waitFor } from './harness.js';
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -153,5 +153,70 @@ describe('Bull Board in a browser', () => {
       return stored?.processedAt ? stored : undefined;
     });
     expect(row.transition).toBe('applied');
+  });
+});
+
+describe('the events explorer in a browser', () => {
+  it('finds an event by entity, opens it, replays it, and the entity timeline shows the replay', {
+    timeout: 90_000,
+  }, async () => {
+    await pipeline.startWorker();
+    const statuses = ['queued', 'running', 'succeeded', 'running'];
+    for (const [index, status] of statuses.entries()) {
+      const response = await pipeline.ingester.inject(signedDelivery(`explore-${index + 1}`, jobBody('job-explore', status)));
+      expect(response.statusCode).toBe(200);
+      // One at a time, so the events arrive in this order and the late `running` meets a terminal status.
+      await waitFor(`explore-${index + 1} to be processed`, async () => {
+        const [row] = await pipeline.database.client.db
+          .select()
+          .from(webhookEvents)
+          .where(eq(webhookEvents.eventId, `explore-${index + 1}`));
+        return row?.processedAt ? row : undefined;
+      });
+    }
+    // An operator sets the job back to running by hand: replaying `succeeded` must move it forward again.
+    const override = await fetch(`${baseUrl}/api/entities/jobs/job-explore/status`, {
+      method: 'POST',
+      headers: { ...adminAuth, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'running', reason: 'rerun requested by the owner' }),
+    });
+    expect(override.status).toBe(200);
+
+    const context = await browser.newContext({
+      httpCredentials: { username: 'operator', password: ADMIN_TOKEN },
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${baseUrl}/ui/events`);
+    await page.getByLabel('Entity id').fill('job-explore');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/entity=job-explore/);
+    expect(await page.locator('tbody tr').count()).toBe(5);
+    await page.screenshot({ path: `${artifacts}explorer-search.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'explore-3', exact: true }).click();
+    await page.getByRole('heading', { name: 'Event explore-3' }).waitFor();
+    await page.locator('#payload').getByText('"status": "succeeded"').waitFor();
+    await page.getByPlaceholder('Reason (kept in the audit trail)').fill('undo the manual override');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Replay queued as job jobs\/%replay-/)
+      .waitFor();
+    await page.screenshot({ path: `${artifacts}explorer-event-replayed.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'job-explore' }).click();
+    await page.getByRole('heading', { name: 'Entity job-explore' }).waitFor();
+    // The worker runs the replay in its own time: reload until the timeline shows what it did.
+    await waitFor('the replay on the timeline', async () => {
+      await page.reload();
+      return (await page.locator('li.replay.moved').count()) === 1 ? true : undefined;
+    });
+    expect(await page.locator('#entity-status').textContent()).toBe('succeeded (terminal)');
+    const effects = await page.locator('ol.timeline > li').evaluateAll((items) => items.map((item) => item.className));
+    expect(effects).toEqual(['moved event', 'moved event', 'moved event', 'terminal event', 'moved event', 'moved replay']);
+    await page.screenshot({ path: `${artifacts}entity-timeline.png`, fullPage: true });
+    await context.close();
   });
 });

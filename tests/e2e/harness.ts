@@ -9,7 +9,7 @@ import { createIngesterRole, type IngesterRole, ingesterEnv } from '@hookline/in
 import { UNHURRIED } from '@hookline/ingester/testing';
 import type { EventQueue } from '@hookline/queue';
 import { freePort, removePrefix, testPrefix, testRedisUrl } from '@hookline/queue/testing';
-import { createLogger, type Logger, parseEnv } from '@hookline/runtime';
+import { createLogger, type Logger, parseEnv, type Tracing } from '@hookline/runtime';
 import {
   createWorkerRole,
   type HandlerRegistry,
@@ -99,6 +99,8 @@ export interface WorkerOptions {
   readonly sweep?: SweeperOptions;
   /** Silent unless a test reads what the worker logs. */
   readonly logger?: Logger;
+  /** Off unless a test reads the worker's spans. */
+  readonly tracing?: Tracing;
 }
 
 export interface Pipeline {
@@ -132,12 +134,16 @@ export function roleEnv(prefix: string): Record<string, string> {
  * serving the test sources or the `config` given (the examples pass their own): the same
  * composition roots `main.ts` runs, with the test's settings.
  */
-export async function createPipeline(options: { config?: SourcesConfig } = {}): Promise<Pipeline> {
+export async function createPipeline(options: { config?: SourcesConfig; tracing?: Tracing } = {}): Promise<Pipeline> {
   const config = options.config ?? sourcesConfig();
   const database = await createTestDatabase();
   const prefix = testPrefix();
   const logger = createLogger({ name: 'e2e', level: 'silent' });
-  const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv(prefix)), { config, logger });
+  const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv(prefix)), {
+    config,
+    logger,
+    ...(options.tracing && { tracing: options.tracing }),
+  });
   const workers: WorkerRole[] = [];
   return {
     database,
@@ -158,6 +164,7 @@ export async function createPipeline(options: { config?: SourcesConfig } = {}): 
         logger: options.logger ?? logger,
         handlers: options.handlers ?? noHandlers,
         ...(options.sweep && { sweep: options.sweep }),
+        ...(options.tracing && { tracing: options.tracing }),
       });
       workers.push(worker);
       await worker.start({ abort: (reason: Error) => logger.error({ reason: reason.message }, 'worker asked to stop') });

@@ -40,7 +40,7 @@ function capturedLog() {
 }
 
 describe('closing a running worker role in-process', () => {
-  it('lets the active job finish, closes Postgres after the workers and Redis last', async () => {
+  it('lets the active job finish, closes Postgres after the workers, then Redis, and exports its last spans at the end', async () => {
     const { logger, closeSteps } = capturedLog();
     let handlerStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => {
@@ -70,6 +70,7 @@ describe('closing a running worker role in-process', () => {
       'health',
       'postgres',
       'redis',
+      'tracing',
     ]);
     // The job active when the close began committed while its database was still open.
     const [row] = await pipeline.database.client.db
@@ -82,12 +83,12 @@ describe('closing a running worker role in-process', () => {
     await expect(worker.database.db.execute(sql`select 1`)).rejects.toThrow();
     // A second close (SIGTERM after a test's own close) does nothing more.
     await worker.close();
-    expect(closeSteps()).toHaveLength(8);
+    expect(closeSteps()).toHaveLength(9);
   });
 });
 
 describe('closing the ingester role in-process', () => {
-  it('stops HTTP before its queue and Redis, which it closes last', async () => {
+  it('stops HTTP before its queue and Redis, and exports its last spans after them', async () => {
     const { logger, closeSteps } = capturedLog();
     const ingester = await createIngesterRole(parseEnv(ingesterEnv, roleEnv(pipeline.prefix)), {
       config: sourcesConfig(),
@@ -104,7 +105,7 @@ describe('closing the ingester role in-process', () => {
 
     await ingester.close();
 
-    expect(closeSteps()).toEqual(['durability watch', 'http', 'stats', 'queue', 'redis']);
+    expect(closeSteps()).toEqual(['durability watch', 'http', 'stats', 'queue', 'redis', 'tracing']);
     await waitFor('the Redis connection to end', async () => (ingester.connection.status === 'end' ? true : undefined));
     expect((await pipeline.queue.getJobCounts('waiting')).waiting).toBe(1);
   });

@@ -336,6 +336,20 @@ describe('GET /api/events', () => {
     expect(await ids('since=2026-02-01T10:30:00%2B00:00&until=2026-02-01T11:30:00Z')).toEqual(['f2']);
   });
 
+  it('filters by the status carried and by processing outcome', async () => {
+    await insertEvent({ source: 'outcomes', eventId: 'o-done', status: 'queued' });
+    await insertEvent({ source: 'outcomes', eventId: 'o-failing', processedAt: null, transition: null, lastError: 'boom' });
+    await insertEvent({ source: 'outcomes', eventId: 'o-pending', processedAt: null, transition: null });
+    const outcomeIds = async (query: string) =>
+      (await app.inject({ method: 'GET', url: `/api/events?source=outcomes&${query}`, headers: bearer }))
+        .json()
+        .events.map((event: { eventId: string }) => event.eventId);
+    expect(await outcomeIds('status=queued')).toEqual(['o-done']);
+    expect(await outcomeIds('outcome=processed')).toEqual(['o-done']);
+    expect(await outcomeIds('outcome=failing')).toEqual(['o-failing']);
+    expect(await outcomeIds('outcome=pending')).toEqual(['o-pending']);
+  });
+
   it('returns the summary fields with ISO timestamps', async () => {
     const response = await app.inject({ method: 'GET', url: `/api/events?source=${source}&limit=1`, headers: bearer });
     expect(response.json().events[0]).toEqual({
@@ -377,7 +391,15 @@ describe('GET /api/events', () => {
   });
 
   it('answers bad query strings with 400 in the contract error shape', async () => {
-    for (const query of ['limit=0', 'limit=501', 'limit=ten', 'transition=sideways', 'since=yesterday', 'sorce=runs']) {
+    for (const query of [
+      'limit=0',
+      'limit=501',
+      'limit=ten',
+      'transition=sideways',
+      'outcome=done',
+      'since=yesterday',
+      'sorce=runs',
+    ]) {
       const response = await app.inject({ method: 'GET', url: `/api/events?${query}`, headers: bearer });
       expect(response.statusCode, query).toBe(400);
       expect(response.json(), query).toEqual({
@@ -555,6 +577,7 @@ describe('entities', () => {
     expect(body.state).toMatchObject({ status: 'succeeded', rank: 3, terminal: true, lastEventId: override.json().eventId });
     expect(body.events.map((event: { eventId: string }) => event.eventId)).toEqual(['h1', 'h2', override.json().eventId]);
     expect(body.events[2].transition).toBe('override');
+    expect(body.replays).toEqual([]);
 
     const missing = await app.inject({ method: 'GET', url: '/api/entities/runs/nobody', headers: bearer });
     expect(missing.statusCode).toBe(404);

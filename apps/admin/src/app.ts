@@ -16,6 +16,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { installAuth } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
 import { installCrossSiteProtection } from './cross-site.js';
+import { explorerRoutes } from './explorer/routes.js';
 import { type AdminMetrics, createAdminMetrics } from './metrics.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AdminDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes, services);
   await app.register(reconcileRoutes(deps.reconcile), services);
   await app.register(storageRoutes, services);
+  await app.register(explorerRoutes, services);
   // Forwarding's own queue, shown beside the events: pending, delivered and failed forwards.
   const forwardQueue = createForwardQueue(deps.connection, { prefix: deps.queuePrefix });
   app.addHook('onClose', () => forwardQueue.close());

@@ -5,6 +5,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The name of the admin token the request presented: the audit trail's "who". */
     operator: string;
+    /** True for a viewer token: pages leave out the buttons it may not use. */
+    viewer: boolean;
   }
 }
 
@@ -38,6 +40,7 @@ export function installAuth(
   viewers: ReadonlySet<string> = new Set(),
 ): void {
   app.decorateRequest('operator', '');
+  app.decorateRequest('viewer', false);
   app.addHook('onRequest', async (request, reply) => {
     // The matched route, not the raw URL: no spelling of a path can reach another route unguarded.
     if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
@@ -57,5 +60,6 @@ export function installAuth(
       return sendError(reply, { statusCode: 403, code: 'read_only', message: `the token of "${operator}" may only read` });
     }
     request.operator = operator;
+    request.viewer = viewers.has(operator);
   });
 }

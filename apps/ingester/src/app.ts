@@ -8,6 +8,8 @@ import {
   frameworkErrors,
   healthRoutes,
   installErrorContract,
+  noTracing,
+  type Tracing,
 } from '@hookline/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { internalRoutes } from './internal-app.js';
@@ -35,6 +37,8 @@ export interface IngesterDeps {
   readonly maxInFlight?: number;
   /** Mean event-loop delay (ms) past which every delivery is shed (`HOOKLINE_MAX_EVENT_LOOP_DELAY_MS`; 0: never). */
   readonly maxEventLoopDelayMs?: number;
+  /** Spans of each delivery; off unless the role was given a tracer. */
+  readonly tracing?: Tracing;
 }
 
 declare module 'fastify' {
@@ -92,6 +96,7 @@ export async function buildApp(deps: IngesterDeps): Promise<FastifyInstance> {
     enqueuer: deps.enqueuer,
     bodyLimit,
     now: deps.now ?? Date.now,
+    tracing: deps.tracing ?? noTracing(),
     metrics,
     maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
     maxEventLoopDelayMs: deps.maxEventLoopDelayMs ?? DEFAULT_MAX_EVENT_LOOP_DELAY_MS,

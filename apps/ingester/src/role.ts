@@ -10,7 +10,17 @@ import {
   type StatsPublisher,
   watchRedisDurability,
 } from '@hookline/queue';
-import { closeInOrder, counterSamples, durabilityPolicy, type Logger, type Role, withSourceRedaction } from '@hookline/runtime';
+import {
+  closeInOrder,
+  counterSamples,
+  createTracing,
+  durabilityPolicy,
+  type Logger,
+  type Role,
+  type Tracing,
+  tracingSettings,
+  withSourceRedaction,
+} from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -26,6 +36,8 @@ export interface IngesterRoleDeps {
   readonly logger: Logger;
   /** The clock deliveries are stamped with (tests fix it). */
   readonly now?: () => number;
+  /** Replaces the tracing the environment configures (tests export spans in memory). */
+  readonly tracing?: Tracing;
 }
 
 export interface IngesterRole extends Role {
@@ -35,6 +47,7 @@ export interface IngesterRole extends Role {
   readonly metrics: IngesterMetrics;
   /** Publishes the request counters for the admin's `/api/stats` every 5 s. */
   readonly stats: StatsPublisher;
+  readonly tracing: Tracing;
   /** Where it listens, once started (`PORT=0` picks a free port). */
   url(): string;
 }
@@ -52,7 +65,9 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
   queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
   const enqueuer = createEnqueuer(queue, connection, { timeoutMs: env.HOOKLINE_ENQUEUE_TIMEOUT_MS });
   const metrics = createIngesterMetrics();
+  const tracing = deps.tracing ?? createTracing(tracingSettings(env), { serviceName: 'hookline-ingester' });
   const app = await buildApp({
+    tracing,
     config: deps.config,
     enqueuer,
     logger: log,
@@ -82,6 +97,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
     connection,
     metrics,
     stats,
+    tracing,
     graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
     url() {
       const address = app.server.address();
@@ -95,7 +111,7 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
       );
       if (internal !== undefined) await internal.listen({ port: env.HOOKLINE_METRICS_PORT, host: env.HOST });
       await app.listen({ port: env.PORT, host: env.HOST });
-      log.info({ sources: [...deps.config.sources.keys()] }, 'ingester ready');
+      log.info({ sources: [...deps.config.sources.keys()], tracing: tracing.enabled }, 'ingester ready');
     },
     close: closeInOrder(log, [
       ['durability watch', () => stopDurabilityWatch()],
@@ -104,6 +120,8 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
       ['stats', () => stats.close()],
       ['queue', () => queue.close()],
       ['redis', () => closeConnection(connection)],
+      // Last: the spans of the deliveries answered while closing are exported too.
+      ['tracing', () => tracing.shutdown()],
     ]),
   };
 }

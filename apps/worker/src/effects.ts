@@ -1,6 +1,7 @@
 import type { EntityStatus, SourceConfig } from '@hookline/core';
 import { entityKey, readEntityStatuses, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
+import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { planForwards } from './forwarding/plan-forwards.js';
 import { type EventFacts, runHandlers } from './handlers/run-handlers.js';
 import type { ProcessDeps } from './process-event.js';
@@ -23,9 +24,14 @@ export async function runEffects(
   deps: ProcessDeps,
   source: SourceConfig,
   event: EventJob,
-  stored: { readonly id: number; readonly facts: EventFacts; readonly replayKey?: string },
+  stored: { readonly id: number; readonly facts: EventFacts; readonly replayKey?: string; readonly trace?: Context },
 ): Promise<void> {
   const handlers = deps.handlers.get(source.name);
-  if (handlers !== undefined) await runHandlers(tx, handlers, event, stored.facts, deps.logger);
+  if (handlers !== undefined) {
+    await runHandlers(tx, handlers, event, stored.facts, deps.logger, {
+      tracing: deps.tracing,
+      parent: stored.trace ?? ROOT_CONTEXT,
+    });
+  }
   await planForwards(tx, source, event, stored);
 }

@@ -1,5 +1,6 @@
 import { eventKey } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
+import { SPAN_ATTRIBUTES } from '@hookline/runtime';
 import { hasEffects } from './effects.js';
 import { type EventRun, type ProcessDeps, type ProcessOutcome, processEvent } from './process-event.js';
 import { storeEvents } from './transitions.js';
@@ -34,6 +35,36 @@ function isPlain(deps: ProcessDeps, { event, run }: BatchItem): boolean {
 }
 
 /**
+ * The shared transaction as a span in each stored event's trace: one transaction, several
+ * traces, so each gets a span with the transaction's own start and end.
+ */
+function recordSharedTransaction(
+  deps: ProcessDeps,
+  stored: readonly { item: BatchItem; outcome: ProcessOutcome }[],
+  startTime: number,
+): void {
+  if (!deps.tracing.enabled) return;
+  const endTime = Date.now();
+  for (const { item, outcome } of stored) {
+    if (item.run.trace === undefined) continue;
+    const span = deps.tracing.tracer.startSpan(
+      'hookline.transaction',
+      {
+        startTime,
+        attributes: {
+          [SPAN_ATTRIBUTES.source]: item.event.source,
+          [SPAN_ATTRIBUTES.batchSize]: stored.length,
+          [SPAN_ATTRIBUTES.duplicate]: outcome.kind === 'duplicate',
+          ...(outcome.kind !== 'duplicate' && { [SPAN_ATTRIBUTES.transition]: outcome.transition }),
+        },
+      },
+      item.run.trace,
+    );
+    span.end(endTime);
+  }
+}
+
+/**
  * Stores plain events in one transaction: one commit (one WAL flush) for the batch instead
  * of one per event, and copies of one event stored once (the others answer `duplicate`).
  * If that transaction fails — one poison event aborts it — each plain event is retried on
@@ -65,12 +96,18 @@ export async function processBatch(deps: ProcessDeps, items: readonly BatchItem[
     }
   }
   try {
+    const startTime = Date.now();
     const stored = await deps.db.transaction((tx) =>
       storeEvents(
         tx,
         deps.config,
         unique.map(({ event }) => event),
       ),
+    );
+    recordSharedTransaction(
+      deps,
+      unique.map((item, position) => ({ item, outcome: stored[position] as ProcessOutcome })),
+      startTime,
     );
     const byKey = new Map(unique.map(({ event }, position) => [eventKey(event), stored[position] as ProcessOutcome]));
     for (const { index, item } of plain) {

@@ -3,7 +3,7 @@ import { forwardDeliveries, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import { defineHandler, type Handler, type HandlerContext, type HandlerEvent, PermanentError } from '@hookline/handler';
 import type { EventJob } from '@hookline/queue';
-import { createLogger } from '@hookline/runtime';
+import { createLogger, noTracing } from '@hookline/runtime';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureMessage, isPermanentFailure } from './failure.js';
@@ -69,7 +69,7 @@ function recording(then: (event: HandlerEvent) => void = () => {}, eventTypes?: 
 }
 
 function deps(handlers: HandlerRegistry) {
-  return { db: database.client.db, config, handlers, logger };
+  return { db: database.client.db, config, handlers, logger, tracing: noTracing() };
 }
 
 function registry(...handlers: Handler[]) {

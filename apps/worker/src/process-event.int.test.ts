@@ -2,7 +2,7 @@ import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { entityStates, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import type { EventJob } from '@hookline/queue';
-import { createLogger } from '@hookline/runtime';
+import { createLogger, noTracing } from '@hookline/runtime';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPermanentFailure } from './failure.js';
@@ -43,7 +43,7 @@ function runEvent(eventId: string, entityId: string | null, status: string | nul
 }
 
 const logger = createLogger({ name: 'test', level: 'silent' });
-const deps = () => ({ db: database.client.db, config, handlers: noHandlers, logger });
+const deps = () => ({ db: database.client.db, config, handlers: noHandlers, logger, tracing: noTracing() });
 
 async function eventRow(eventId: string) {
   const rows = await database.client.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));

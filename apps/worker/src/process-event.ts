@@ -1,7 +1,8 @@
 import type { SourcesConfig, TransitionOutcome } from '@hookline/core';
 import { completeReplay, type Database, markProcessed, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
-import type { Logger } from '@hookline/runtime';
+import { inSpan, type Logger, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
+import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { entityAfter, hasEffects, runEffects } from './effects.js';
 import type { HandlerRegistry } from './handlers/load-handlers.js';
 import { replayProcessedEvent } from './replay-processed.js';
@@ -19,6 +20,7 @@ export interface ProcessDeps {
   readonly config: SourcesConfig;
   readonly handlers: HandlerRegistry;
   readonly logger: Logger;
+  readonly tracing: Tracing;
 }
 
 /** What the job adds to the event: which try this is, and whether an operator asked for a replay. */
@@ -30,6 +32,8 @@ export interface EventRun {
    * again, and one replay retried still forwards once.
    */
   readonly replayKey?: string;
+  /** The job's span: this run's spans are its children. */
+  readonly trace?: Context;
 }
 
 const FIRST_RUN: EventRun = { attempt: 1 };
@@ -48,10 +52,23 @@ export async function processEventInTransaction(
   run: EventRun = FIRST_RUN,
 ): Promise<ProcessOutcome> {
   const source = sourceOf(deps.config, event);
-  const [stored] = await claimAndTransition(tx, deps.config, [event]);
+  const [stored] = await inSpan(
+    deps.tracing,
+    'hookline.transition',
+    run.trace ?? ROOT_CONTEXT,
+    { attributes: { [SPAN_ATTRIBUTES.source]: event.source, [SPAN_ATTRIBUTES.eventId]: event.eventId } },
+    async (span) => {
+      const claimed = await claimAndTransition(tx, deps.config, [event]);
+      const transition = claimed[0]?.transition;
+      span.setAttributes(
+        transition === undefined ? { [SPAN_ATTRIBUTES.duplicate]: true } : { [SPAN_ATTRIBUTES.transition]: transition },
+      );
+      return claimed;
+    },
+  );
   if (stored === undefined) {
     if (run.replayKey === undefined) return { kind: 'duplicate' };
-    return replayProcessedEvent(tx, deps, source, event, run.attempt, run.replayKey);
+    return replayProcessedEvent(tx, deps, source, event, run, run.replayKey);
   }
   if (hasEffects(deps, source)) {
     const facts = {
@@ -60,7 +77,7 @@ export async function processEventInTransaction(
       attempt: run.attempt,
       replay: event.replay === true,
     };
-    await runEffects(tx, deps, source, event, { id: stored.id, facts });
+    await runEffects(tx, deps, source, event, { id: stored.id, facts, ...(run.trace && { trace: run.trace }) });
   }
   await markProcessed(tx, [stored]);
   // A replay of an event never stored is its first run; its audit row still gets the result.
@@ -71,5 +88,8 @@ export async function processEventInTransaction(
 /** Processes one event in its own transaction. Idempotent: a processed event answers `duplicate`. */
 export async function processEvent(deps: ProcessDeps, event: EventJob, run: EventRun = FIRST_RUN): Promise<ProcessOutcome> {
   sourceOf(deps.config, event);
-  return deps.db.transaction((tx) => processEventInTransaction(tx, deps, event, run));
+  const attributes = { [SPAN_ATTRIBUTES.source]: event.source, [SPAN_ATTRIBUTES.batchSize]: 1 };
+  return inSpan(deps.tracing, 'hookline.transaction', run.trace ?? ROOT_CONTEXT, { attributes }, (_span, trace) =>
+    deps.db.transaction((tx) => processEventInTransaction(tx, deps, event, { ...run, trace })),
+  );
 }

@@ -2,7 +2,7 @@ import { parseSourcesConfig, type SourcesConfig } from '@hookline/core';
 import { entityStates, operatorActions, overrideEntityStatus, recordOperatorAction, webhookEvents } from '@hookline/db';
 import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import type { EventJob } from '@hookline/queue';
-import { createLogger } from '@hookline/runtime';
+import { createLogger, noTracing } from '@hookline/runtime';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noHandlers } from './handlers/load-handlers.js';
@@ -39,6 +39,7 @@ const deps = () => ({
   config,
   handlers: noHandlers,
   logger: createLogger({ name: 'test', level: 'silent' }),
+  tracing: noTracing(),
 });
 
 /** An operator's replay as the worker runs it: the event with `replay: true`, keyed by its job id. */

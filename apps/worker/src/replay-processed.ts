@@ -2,7 +2,7 @@ import type { SourceConfig } from '@hookline/core';
 import { completeReplay, lockProcessedEvent, type Transaction } from '@hookline/db';
 import type { EventJob } from '@hookline/queue';
 import { entityAfter, hasEffects, runEffects } from './effects.js';
-import type { ProcessDeps, ProcessOutcome } from './process-event.js';
+import type { EventRun, ProcessDeps, ProcessOutcome } from './process-event.js';
 import { offerAgain } from './transitions.js';
 
 /**
@@ -15,7 +15,7 @@ export async function replayProcessedEvent(
   deps: ProcessDeps,
   source: SourceConfig,
   event: EventJob,
-  attempt: number,
+  run: EventRun,
   replayKey: string,
 ): Promise<ProcessOutcome> {
   // Locked, so that replays of one event run one after the other.
@@ -23,8 +23,8 @@ export async function replayProcessedEvent(
   if (stored === undefined) return { kind: 'duplicate' };
   const transition = await offerAgain(tx, source, event);
   if (hasEffects(deps, source)) {
-    const facts = { transition, entity: await entityAfter(tx, event), attempt, replay: true };
-    await runEffects(tx, deps, source, event, { id: stored.id, facts, replayKey });
+    const facts = { transition, entity: await entityAfter(tx, event), attempt: run.attempt, replay: true };
+    await runEffects(tx, deps, source, event, { id: stored.id, facts, replayKey, ...(run.trace && { trace: run.trace }) });
   }
   await completeReplay(tx, replayKey, transition);
   return { kind: 'replayed', transition };

@@ -14,10 +14,13 @@ import {
 import {
   closeInOrder,
   counterSamples,
+  createTracing,
   durabilityPolicy,
   type Logger,
   loadRetentionSettings,
   type Role,
+  type Tracing,
+  tracingSettings,
   withSourceRedaction,
 } from '@hookline/runtime';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +53,8 @@ export interface WorkerRoleDeps {
   readonly reconcileHttp?: ReconcileDeps['http'];
   /** False: no scheduled runs, only operators' (tests that drive runs themselves). */
   readonly scheduleReconciliations?: boolean;
+  /** Replaces the tracing the environment configures (tests export spans in memory). */
+  readonly tracing?: Tracing;
 }
 
 export interface WorkerRole extends Role {
@@ -65,6 +70,7 @@ export interface WorkerRole extends Role {
   readonly health: FastifyInstance;
   /** Present when a source has a `reconcile` block. */
   readonly reconciliation?: Reconciliation;
+  readonly tracing: Tracing;
 }
 
 /**
@@ -87,7 +93,9 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
   const connection = createWorkerConnection(env.REDIS_URL);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const metrics = createWorkerMetrics();
+  const tracing = deps.tracing ?? createTracing(tracingSettings(env), { serviceName: 'hookline-worker' });
   const shared = {
+    tracing,
     db: database.db,
     config: deps.config,
     logger: log,
@@ -161,6 +169,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
     retention,
     health,
     ...(reconciliation && { reconciliation }),
+    tracing,
     graceMs: env.HOOKLINE_SHUTDOWN_GRACE_MS,
     async start(shutdown) {
       stopDurabilityWatch = watchRedisDurability(
@@ -177,6 +186,7 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
           concurrency: env.WORKER_CONCURRENCY,
           forwardConcurrency: env.FORWARD_CONCURRENCY,
           sources: [...deps.config.sources.keys()],
+          tracing: tracing.enabled,
           handlers: Object.fromEntries([...deps.handlers].map(([source, loaded]) => [source, loaded.map(({ path }) => path)])),
           reconciled: [...deps.config.sources.values()].flatMap((source) => (source.reconcile ? [source.name] : [])),
         },
@@ -198,6 +208,8 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
       ['health', () => health.close()],
       ['postgres', () => database.close()],
       ['redis', () => closeConnection(connection)],
+      // Last: the spans of the jobs finished while closing are exported too.
+      ['tracing', () => tracing.shutdown()],
     ]),
   };
 }

@@ -1,13 +1,23 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { type EntityStateRow, entityStates } from './schema.js';
 import { type WebhookEventRow, webhookEvents } from './webhook-events.js';
+
+/**
+ * Where an event's processing stands: `processed` (its effects committed), `failing` (not
+ * processed, its last attempt failed), `pending` (not processed, no failure recorded).
+ */
+export const processingOutcomes = ['processed', 'failing', 'pending'] as const;
+export type ProcessingOutcome = (typeof processingOutcomes)[number];
 
 export interface EventFilter {
   readonly source?: string;
   readonly eventType?: string;
   readonly entityId?: string;
+  /** The status the event carried. */
+  readonly status?: string;
   readonly transition?: string;
+  readonly outcome?: ProcessingOutcome;
   /** Received at or after. */
   readonly since?: Date;
   /** Received before. */
@@ -37,12 +47,23 @@ const summaryColumns = {
 
 export type EventSummary = Pick<WebhookEventRow, keyof typeof summaryColumns>;
 
+function outcomeCondition(outcome: ProcessingOutcome | undefined): SQL | undefined {
+  if (outcome === undefined) return undefined;
+  if (outcome === 'processed') return isNotNull(webhookEvents.processedAt);
+  return and(
+    isNull(webhookEvents.processedAt),
+    outcome === 'failing' ? isNotNull(webhookEvents.lastError) : isNull(webhookEvents.lastError),
+  );
+}
+
 function conditions(filter: EventFilter): SQL[] {
   const where: (SQL | undefined)[] = [
     filter.source === undefined ? undefined : eq(webhookEvents.source, filter.source),
     filter.eventType === undefined ? undefined : eq(webhookEvents.eventType, filter.eventType),
     filter.entityId === undefined ? undefined : eq(webhookEvents.entityId, filter.entityId),
+    filter.status === undefined ? undefined : eq(webhookEvents.status, filter.status),
     filter.transition === undefined ? undefined : eq(webhookEvents.transition, filter.transition),
+    outcomeCondition(filter.outcome),
     filter.since === undefined ? undefined : gte(webhookEvents.receivedAt, filter.since),
     filter.until === undefined ? undefined : lt(webhookEvents.receivedAt, filter.until),
   ];

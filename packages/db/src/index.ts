@@ -7,7 +7,16 @@ export {
   reopenEntityStatuses,
   type StatusOffer,
 } from './entities-repository.js';
-export { type EventFilter, type EventPage, type EventSummary, findEntity, findEvent, listEvents } from './events-query.js';
+export {
+  type EventFilter,
+  type EventPage,
+  type EventSummary,
+  findEntity,
+  findEvent,
+  listEvents,
+  type ProcessingOutcome,
+  processingOutcomes,
+} from './events-query.js';
 export { claimEvents, eventKey, lockProcessedEvent, markProcessed, recordFailedAttempt } from './events-repository.js';
 export {
   type AttemptOutcome,
@@ -30,6 +39,7 @@ export { ensureDatabase, migrateDatabase } from './migrate.js';
 export {
   completeReconcileAction,
   completeReplay,
+  listEntityReplays,
   listEventActions,
   type NewOperatorAction,
   type OperatorAction,

@@ -62,6 +62,15 @@ export async function listEventActions(db: Executor, source: string, eventId: st
     .orderBy(asc(operatorActions.id));
 }
 
+/** The replays of an entity's events, oldest first: what its timeline shows beside the events. */
+export async function listEntityReplays(db: Executor, source: string, entityId: string): Promise<OperatorActionRow[]> {
+  return db
+    .select()
+    .from(operatorActions)
+    .where(and(eq(operatorActions.source, source), eq(operatorActions.entityId, entityId), eq(operatorActions.action, 'replay')))
+    .orderBy(asc(operatorActions.id));
+}
+
 export interface StatusOverride {
   readonly source: string;
   readonly entityId: string;

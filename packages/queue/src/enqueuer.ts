@@ -1,5 +1,6 @@
-import { HttpError, type IncomingEvent, RETRY_AFTER_SECONDS, type ReplayMark, toJobId } from '@hookline/core';
+import { HttpError, RETRY_AFTER_SECONDS, type ReplayMark, toJobId } from '@hookline/core';
 import type { Redis, Result } from 'ioredis';
+import type { EventJob } from './event-job.js';
 import type { EventQueue } from './event-queue.js';
 
 export type EnqueueOutcome = 'accepted' | 'duplicate';
@@ -25,7 +26,7 @@ export interface Enqueuer {
    * With a replay mark, a body already seen within the mark's window under another event id is
    * a `duplicate` and is not queued; the same id again still passes to the usual duplicate check.
    */
-  enqueue(event: IncomingEvent, replayMark?: ReplayMark): Promise<EnqueueOutcome>;
+  enqueue(event: EventJob, replayMark?: ReplayMark): Promise<EnqueueOutcome>;
   /** True when Redis answers a PING within the timeout. */
   isReady(): Promise<boolean>;
 }
@@ -87,7 +88,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 interface Pending {
-  readonly event: IncomingEvent;
+  readonly event: EventJob;
   readonly jobId: string;
   readonly replayMark: ReplayMark | undefined;
   resolve(outcome: EnqueueOutcome): void;

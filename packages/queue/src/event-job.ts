@@ -6,7 +6,18 @@ import { z } from 'zod';
  * An operator's replay enqueues the stored event again with `replay: true`, which runs its
  * handlers and forwards it again even though it is already processed.
  */
-export type EventJob = IncomingEvent & { readonly replay?: boolean };
+export type EventJob = IncomingEvent & { readonly replay?: boolean; readonly trace?: TraceCarrier };
+
+/** W3C trace context carried from one process to the next in job data, when tracing is on. */
+export interface TraceCarrier {
+  readonly traceparent: string;
+  readonly tracestate?: string;
+}
+
+export const traceCarrierSchema = z.object({
+  traceparent: z.string().max(256),
+  tracestate: z.string().max(1024).optional(),
+}) satisfies z.ZodType<TraceCarrier>;
 
 /** The worker validates every job: one that fails this can never be stored and is not retried. */
 export const eventJobSchema = z.object({
@@ -20,4 +31,5 @@ export const eventJobSchema = z.object({
   headers: z.record(z.string(), z.string()),
   receivedAt: z.number().int().positive(),
   replay: z.boolean().optional(),
+  trace: traceCarrierSchema.optional(),
 }) satisfies z.ZodType<EventJob>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type TraceCarrier, traceCarrierSchema } from './event-job.js';
 
 /**
  * One forward to send (an event to one destination). The row in `forward_deliveries` is the truth; the other
@@ -9,6 +10,8 @@ export interface ForwardJob {
   readonly source: string;
   readonly eventId: string;
   readonly destination: string;
+  /** The trace of the event it forwards, when tracing is on. */
+  readonly trace?: TraceCarrier;
 }
 
 const forwardJob = z.object({
@@ -16,6 +19,7 @@ const forwardJob = z.object({
   source: z.string().min(1),
   eventId: z.string().min(1),
   destination: z.string().min(1),
+  trace: traceCarrierSchema.optional(),
 }) satisfies z.ZodType<ForwardJob>;
 
 /** Jobs added before outbound names became `forward*` carry `deliveryId`: they are read the same way. */

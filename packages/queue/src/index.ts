@@ -12,7 +12,7 @@ export {
   type EnqueuerOptions,
   QueueUnavailableError,
 } from './enqueuer.js';
-export { type EventJob, eventJobSchema } from './event-job.js';
+export { type EventJob, eventJobSchema, type TraceCarrier } from './event-job.js';
 export {
   BACKOFF_TYPE,
   createEventQueue,

@@ -21,3 +21,13 @@ export { metricsRoute } from './metrics-route.js';
 export { type CloseStep, closeInOrder, type Role, runRole } from './role.js';
 export { refuseShippedSecrets, SHIPPED_SECRETS } from './shipped-secrets.js';
 export { loadRetentionSettings, storageRetentionEnv } from './storage-retention.js';
+export {
+  createTracing,
+  inSpan,
+  noTracing,
+  SPAN_ATTRIBUTES,
+  type TraceCarrier,
+  type Tracing,
+  type TracingOptions,
+} from './tracing.js';
+export { type TracingEnv, type TracingSettings, tracingEnv, tracingSettings } from './tracing-env.js';

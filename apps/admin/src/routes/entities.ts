@@ -1,8 +1,9 @@
 import { HttpError, rankStatus } from '@hookline/core';
-import { findEntity, overrideEntityStatus } from '@hookline/db';
+import { type Database, findEntity, listEntityReplays, overrideEntityStatus } from '@hookline/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminServices } from '../services.js';
+import { replayAction, toReplay } from './event-detail.js';
 import { assertWritable, errorBody, eventSummary, toSummary } from './schemas.js';
 
 const entityParams = z.strictObject({ source: z.string().min(1), entityId: z.string().min(1) });
@@ -14,6 +15,47 @@ const entityState = z.object({
   lastEventId: z.string(),
   updatedAt: z.string(),
 });
+
+const entityHistory = z.object({
+  source: z.string(),
+  entityId: z.string(),
+  state: entityState.nullable(),
+  events: z.array(eventSummary),
+  replays: z
+    .array(replayAction.extend({ eventId: z.string() }))
+    .describe("Operators' replays of its events, oldest first, with the transition each produced"),
+});
+
+export type EntityHistory = z.infer<typeof entityHistory>;
+
+/** An entity's state, its latest `limit` events and the replays of them; undefined when nothing is known of it. */
+export async function readEntityHistory(
+  db: Database,
+  source: string,
+  entityId: string,
+  limit: number,
+): Promise<EntityHistory | undefined> {
+  const [{ state, events }, replays] = await Promise.all([
+    findEntity(db, source, entityId, limit),
+    listEntityReplays(db, source, entityId),
+  ]);
+  if (state === undefined && events.length === 0) return undefined;
+  return {
+    source,
+    entityId,
+    state: state
+      ? {
+          status: state.status,
+          rank: state.statusRank,
+          terminal: state.terminal,
+          lastEventId: state.lastEventId,
+          updatedAt: state.updatedAt.toISOString(),
+        }
+      : null,
+    events: events.map(toSummary),
+    replays: replays.map((action) => ({ ...toReplay(action), eventId: action.eventId ?? '' })),
+  };
+}
 
 /** `/api/entities`: an entity's state and history, and the operator override. */
 export const entityRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, services) => {
@@ -27,36 +69,16 @@ export const entityRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, se
           limit: z.coerce.number().int().min(1).max(1000).default(200).describe('Most recent events returned'),
         }),
         response: {
-          200: z.object({
-            source: z.string(),
-            entityId: z.string(),
-            state: entityState.nullable(),
-            events: z.array(eventSummary),
-          }),
+          200: entityHistory,
           404: errorBody,
         },
       },
     },
     async (request) => {
       const { source, entityId } = request.params;
-      const { state, events } = await findEntity(services.db, source, entityId, request.query.limit);
-      if (state === undefined && events.length === 0) {
-        throw new HttpError(404, 'entity_not_found', `no entity "${entityId}" in source "${source}"`);
-      }
-      return {
-        source,
-        entityId,
-        state: state
-          ? {
-              status: state.status,
-              rank: state.statusRank,
-              terminal: state.terminal,
-              lastEventId: state.lastEventId,
-              updatedAt: state.updatedAt.toISOString(),
-            }
-          : null,
-        events: events.map(toSummary),
-      };
+      const history = await readEntityHistory(services.db, source, entityId, request.query.limit);
+      if (history === undefined) throw new HttpError(404, 'entity_not_found', `no entity "${entityId}" in source "${source}"`);
+      return history;
     },
   );
 

@@ -1,5 +1,5 @@
 import { recordOperatorAction } from '@hookline/db';
-import type { EventQueue } from '@hookline/queue';
+import { type EventQueue, eventJobSchema } from '@hookline/queue';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminServices } from '../services.js';
@@ -26,8 +26,62 @@ async function retrySourceFailures(queue: EventQueue, source: string): Promise<n
   return retried;
 }
 
-/** `POST /api/failed/retry`: every failed job, or one source's, back to waiting. */
+export const failedJob = z.object({
+  jobId: z.string(),
+  source: z.string().nullable(),
+  eventId: z.string().nullable(),
+  eventType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  replay: z.boolean(),
+  attemptsMade: z.number().int(),
+  failedReason: z.string(),
+  failedAt: z.string().nullable().describe('ISO 8601, when its last attempt failed'),
+});
+
+export const failedJobs = z.object({ total: z.number().int(), jobs: z.array(failedJob) });
+
+export type FailedJobs = z.infer<typeof failedJobs>;
+
+/** The events queue's failed jobs, most recently failed first: what is stuck and why. */
+export async function readFailedJobs(queue: EventQueue, limit: number): Promise<FailedJobs> {
+  const [counts, jobs] = await Promise.all([queue.getJobCounts('failed'), queue.getFailed(0, limit - 1)]);
+  return {
+    total: counts.failed ?? 0,
+    jobs: jobs
+      .filter((job) => job !== undefined)
+      .map((job) => {
+        // A job whose data is not an event is listed too: that is why it failed.
+        const parsed = eventJobSchema.safeParse(job.data);
+        const event = parsed.success ? parsed.data : undefined;
+        return {
+          jobId: job.id ?? '',
+          source: event?.source ?? null,
+          eventId: event?.eventId ?? null,
+          eventType: event?.eventType ?? null,
+          entityId: event?.entityId ?? null,
+          replay: event?.replay === true,
+          attemptsMade: job.attemptsMade,
+          failedReason: job.failedReason ?? '',
+          failedAt: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
+        };
+      }),
+  };
+}
+
+/** `GET /api/failed`: the failed jobs; `POST /api/failed/retry`: every failed job, or one source's, back to waiting. */
 export const failedRoutes: FastifyPluginAsyncZod<AdminServices> = async (app, services) => {
+  app.get(
+    '/api/failed',
+    {
+      schema: {
+        summary: 'Failed jobs of the events queue, most recently failed first, with their reasons',
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: failedJobs },
+      },
+    },
+    async (request) => readFailedJobs(services.queue, request.query.limit),
+  );
+
   app.post(
     '/api/failed/retry',
     {

@@ -2,7 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
-import { errorBody } from '@hookline/runtime';
+import { errorBody, inSpan, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
+import { SpanKind } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inFlightLimit, overloadedError } from '../in-flight-limit.js';
 import type { IngesterMetrics } from '../metrics.js';
@@ -18,6 +19,7 @@ export interface WebhookRoutesOptions {
   readonly maxInFlight: number;
   /** Mean event-loop delay past which every delivery is shed (0: never). */
   readonly maxEventLoopDelayMs: number;
+  readonly tracing: Tracing;
 }
 
 const ROUTE = '/webhooks/:source';
@@ -109,45 +111,64 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   // Shedding first: it is the cheapest answer, and the one that must stay cheap under a flood.
   const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), unverifiedCheck];
+  const { tracing } = options;
   app.post<{ Params: { source: string } }>(ROUTE, { onRequest }, async (request, reply) => {
     const source = options.config.sources.get(request.params.source);
     if (source === undefined) {
       throw new HttpError(404, 'unknown_source', `no source named "${request.params.source}"`);
     }
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const prepared = prepareEvent(source, {
-      headers: request.headers,
-      rawBody,
-      query: request.query as Record<string, unknown>,
-      url: addressedUrl(request, source.url),
-      method: request.method,
-      receivedAt: options.now(),
+    // One trace per event: it starts here, under the sender's `traceparent` when it sent one.
+    const parent = tracing.extract(request.headers);
+    const attributes = { [SPAN_ATTRIBUTES.source]: source.name };
+    return inSpan(tracing, 'hookline.ingest', parent, { kind: SpanKind.SERVER, attributes }, async (span, context) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const prepared = inSpan(tracing, 'hookline.verify', context, { attributes }, () =>
+        prepareEvent(source, {
+          headers: request.headers,
+          rawBody,
+          query: request.query as Record<string, unknown>,
+          url: addressedUrl(request, source.url),
+          method: request.method,
+          receivedAt: options.now(),
+        }),
+      );
+      // A 401 is a failed verification: what a stranger without the secret gets.
+      const verified = prepared.ok || prepared.status !== 401;
+      const limit = await (verified ? verifiedLimit : unverifiedLimit)(request);
+      if (!prepared.ok) {
+        span.setAttribute(SPAN_ATTRIBUTES.outcome, prepared.code);
+        request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
+        throw new HttpError(prepared.status, prepared.code, prepared.message);
+      }
+      if (!limit.isAllowed && limit.isExceeded) {
+        refuse(reply, limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
+      }
+      metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
+      if (prepared.kind === 'handshake') {
+        // Verified, answered, and not an event: nothing is queued or stored.
+        request.outcome = 'handshake';
+        span.setAttribute(SPAN_ATTRIBUTES.outcome, 'handshake');
+        request.log.info({ source: source.name }, 'handshake answered');
+        // A text reply (Twitch's challenge) is sent as the bare text, as the sender requires.
+        if (typeof prepared.reply === 'string') reply.type('text/plain; charset=utf-8');
+        return prepared.reply;
+      }
+      const { event } = prepared;
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.eventId]: event.eventId,
+        ...(event.eventType !== null && { [SPAN_ATTRIBUTES.eventType]: event.eventType }),
+      });
+      const stopTimer = metrics.enqueueDuration.startTimer();
+      const outcome = await inSpan(tracing, 'hookline.enqueue', context, { kind: SpanKind.PRODUCER, attributes }, () => {
+        // The worker continues this trace: its spans are children of this one.
+        const trace = tracing.inject(context);
+        return options.enqueuer.enqueue(trace === undefined ? event : { ...event, trace }, prepared.replayMark);
+      });
+      stopTimer();
+      request.outcome = outcome;
+      span.setAttributes({ [SPAN_ATTRIBUTES.outcome]: outcome, [SPAN_ATTRIBUTES.duplicate]: outcome === 'duplicate' });
+      request.log.debug({ source: source.name, eventId: event.eventId, outcome }, 'delivery acknowledged');
+      return { status: outcome, source: source.name, eventId: event.eventId };
     });
-    // A 401 is a failed verification: what a stranger without the secret gets.
-    const verified = prepared.ok || prepared.status !== 401;
-    const limit = await (verified ? verifiedLimit : unverifiedLimit)(request);
-    if (!prepared.ok) {
-      request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
-      throw new HttpError(prepared.status, prepared.code, prepared.message);
-    }
-    if (!limit.isAllowed && limit.isExceeded) {
-      refuse(reply, limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
-    }
-    metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
-    if (prepared.kind === 'handshake') {
-      // Verified, answered, and not an event: nothing is queued or stored.
-      request.outcome = 'handshake';
-      request.log.info({ source: source.name }, 'handshake answered');
-      // A text reply (Twitch's challenge) is sent as the bare text, as the sender requires.
-      if (typeof prepared.reply === 'string') reply.type('text/plain; charset=utf-8');
-      return prepared.reply;
-    }
-    const { event } = prepared;
-    const stopTimer = metrics.enqueueDuration.startTimer();
-    const outcome = await options.enqueuer.enqueue(event, prepared.replayMark);
-    stopTimer();
-    request.outcome = outcome;
-    request.log.debug({ source: source.name, eventId: event.eventId, outcome }, 'delivery acknowledged');
-    return { status: outcome, source: source.name, eventId: event.eventId };
   });
 };

@@ -16,7 +16,8 @@ import {
   startForwardAttempt,
 } from '@hookline/db';
 import { type ForwardJob, forwardJobSchema } from '@hookline/queue';
-import type { Logger } from '@hookline/runtime';
+import { inSpan, type Logger, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
+import { SpanKind } from '@opentelemetry/api';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerMetrics } from '../metrics.js';
 import { createOutageParking } from '../outage-parking.js';
@@ -31,6 +32,7 @@ export interface ForwardDeps {
   readonly logger: Logger;
   readonly metrics: WorkerMetrics;
   readonly backoff: BackoffPolicy;
+  readonly tracing: Tracing;
 }
 
 export type ForwardOutcome =
@@ -119,49 +121,65 @@ function sendOnce(deps: ForwardDeps) {
 
     const attempt = await startForwardAttempt(deps.db, forward.id);
     if (attempt === undefined) return { kind: 'already', state: 'finished' };
-    const body = buildEnvelope({
-      eventId: forward.eventId,
-      source: forward.source,
-      eventType: forward.eventType,
-      entityId: forward.entityId,
-      status: forward.entityStatus,
-      transition: forward.transition,
-      receivedAt: forward.receivedAt,
-      replay: forward.replay,
-      payloadText: payloadText(forward),
-    });
-    const result = await sendForward({
-      url: destination.url,
-      secret: destination.secret,
-      messageId: forward.messageId,
-      body,
-      timeoutMs: destination.timeoutMs,
-    });
-    const verdict = judgeAttempt(result, Date.now());
-    // Any answer but "try later" shows the destination is up, a 400 included.
-    if (verdict.kind === 'retry') await deps.breaker.recordFailure(destination.url, destination.breaker);
-    else await deps.breaker.recordSuccess(destination.url);
+    const attributes = {
+      [SPAN_ATTRIBUTES.source]: forward.source,
+      [SPAN_ATTRIBUTES.eventId]: forward.eventId,
+      [SPAN_ATTRIBUTES.destination]: describeDestination(forward.destination),
+      [SPAN_ATTRIBUTES.attempt]: attempt,
+      'http.request.method': 'POST',
+    };
+    const parent = deps.tracing.extract(parsed.data.trace);
+    return inSpan(deps.tracing, 'hookline.forward', parent, { kind: SpanKind.CLIENT, attributes }, async (span, context) => {
+      const trace = deps.tracing.inject(context);
+      const body = buildEnvelope({
+        eventId: forward.eventId,
+        source: forward.source,
+        eventType: forward.eventType,
+        entityId: forward.entityId,
+        status: forward.entityStatus,
+        transition: forward.transition,
+        receivedAt: forward.receivedAt,
+        replay: forward.replay,
+        payloadText: payloadText(forward),
+      });
+      const result = await sendForward({
+        url: destination.url,
+        secret: destination.secret,
+        messageId: forward.messageId,
+        body,
+        timeoutMs: destination.timeoutMs,
+        ...(trace !== undefined && { trace }),
+      });
+      const verdict = judgeAttempt(result, Date.now());
+      // Any answer but "try later" shows the destination is up, a 400 included.
+      if (verdict.kind === 'retry') await deps.breaker.recordFailure(destination.url, destination.breaker);
+      else await deps.breaker.recordSuccess(destination.url);
 
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const outcome = attemptOutcome(verdict, lastAttempt);
-    const details = describeResult(result);
-    await finishForwardAttempt(deps.db, {
-      forwardId: forward.id,
-      attempt,
-      outcome,
-      durationMs: result.durationMs,
-      ...details,
-    });
-    deps.metrics.forwardAttempts.inc({ outcome });
-    deps.metrics.forwardDuration.observe(result.durationMs / 1000);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = attemptOutcome(verdict, lastAttempt);
+      const details = describeResult(result);
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.outcome]: outcome,
+        ...(details.statusCode !== undefined && { 'http.response.status_code': details.statusCode }),
+      });
+      await finishForwardAttempt(deps.db, {
+        forwardId: forward.id,
+        attempt,
+        outcome,
+        durationMs: result.durationMs,
+        ...details,
+      });
+      deps.metrics.forwardAttempts.inc({ outcome });
+      deps.metrics.forwardDuration.observe(result.durationMs / 1000);
 
-    if (outcome === 'delivered') {
-      log.debug({ attempt, ...details }, 'delivered');
-      return { kind: 'delivered', attempt };
-    }
-    const reason = details.error ?? `destination answered ${details.statusCode}`;
-    log.warn({ attempt, outcome, ...details }, outcome === 'retry' ? 'forward attempt failed; will retry' : 'forward failed');
-    if (verdict.kind === 'rejected') throw new UnrecoverableError(reason);
-    throw new RetryableForwardError(reason, verdict.kind === 'retry' ? verdict.retryAfterMs : undefined);
+      if (outcome === 'delivered') {
+        log.debug({ attempt, ...details }, 'delivered');
+        return { kind: 'delivered', attempt };
+      }
+      const reason = details.error ?? `destination answered ${details.statusCode}`;
+      log.warn({ attempt, outcome, ...details }, outcome === 'retry' ? 'forward attempt failed; will retry' : 'forward failed');
+      if (verdict.kind === 'rejected') throw new UnrecoverableError(reason);
+      throw new RetryableForwardError(reason, verdict.kind === 'retry' ? verdict.retryAfterMs : undefined);
+    });
   };
 }

@@ -1,7 +1,7 @@
 import type { BackoffPolicy, SourcesConfig } from '@hookline/core';
 import type { Database } from '@hookline/db';
 import { createForwardQueue, type ForwardQueue } from '@hookline/queue';
-import type { Logger } from '@hookline/runtime';
+import type { Logger, Tracing } from '@hookline/runtime';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics.js';
 import { runWorker } from '../run-worker.js';
@@ -21,6 +21,7 @@ export interface ForwarderDeps {
   readonly backoff: BackoffPolicy;
   readonly lockDurationMs?: number;
   readonly sweep?: SweeperOptions;
+  readonly tracing: Tracing;
 }
 
 export interface Forwarder {

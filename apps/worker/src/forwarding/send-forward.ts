@@ -1,4 +1,5 @@
 import { type SendResult, signStandardWebhooks } from '@hookline/core';
+import type { TraceCarrier } from '@hookline/queue';
 
 export interface OutgoingMessage {
   readonly url: string;
@@ -6,6 +7,8 @@ export interface OutgoingMessage {
   readonly messageId: string;
   readonly body: string;
   readonly timeoutMs: number;
+  /** W3C trace context of the attempt: the destination's spans join the event's trace. */
+  readonly trace?: TraceCarrier;
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
@@ -34,6 +37,7 @@ export async function sendForward(message: OutgoingMessage): Promise<SendResult 
         'webhook-id': message.messageId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signStandardWebhooks(message.secret, message.messageId, timestamp, message.body),
+        ...message.trace,
       },
       body: message.body,
     });

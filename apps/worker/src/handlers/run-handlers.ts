@@ -2,7 +2,8 @@ import { type EntityStatus, payloadText, type TransitionOutcome } from '@hooklin
 import type { Transaction } from '@hookline/db';
 import { type HandlerEvent, isPermanentError } from '@hookline/handler';
 import type { EventJob } from '@hookline/queue';
-import type { Logger } from '@hookline/runtime';
+import { inSpan, type Logger, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
+import type { Context } from '@opentelemetry/api';
 import { failureMessage } from '../failure.js';
 import { HandlerError } from './handler-error.js';
 import type { LoadedHandler } from './load-handlers.js';
@@ -41,20 +42,24 @@ export async function runHandlers(
   event: EventJob,
   facts: EventFacts,
   logger: Logger,
+  trace: { readonly tracing: Tracing; readonly parent: Context },
 ): Promise<void> {
   for (const { path, handler, matches } of handlers) {
     if (!matches(event.eventType)) continue;
     const log = logger.child({ source: event.source, eventId: event.eventId, handler: path });
     const entity = facts.entity === undefined || event.entityId === null ? null : { id: event.entityId, ...facts.entity };
+    const attributes = { [SPAN_ATTRIBUTES.handler]: path, [SPAN_ATTRIBUTES.source]: event.source };
     try {
-      await handler.handle(handlerEvent(event), {
-        tx,
-        entity,
-        transition: facts.transition,
-        log,
-        attempt: facts.attempt,
-        replay: facts.replay,
-      });
+      await inSpan(trace.tracing, 'hookline.handler', trace.parent, { attributes }, () =>
+        handler.handle(handlerEvent(event), {
+          tx,
+          entity,
+          transition: facts.transition,
+          log,
+          attempt: facts.attempt,
+          replay: facts.replay,
+        }),
+      );
     } catch (error) {
       const permanent = isPermanentError(error);
       log.warn({ err: error, attempt: facts.attempt, permanent }, 'handler threw; the attempt is rolled back');

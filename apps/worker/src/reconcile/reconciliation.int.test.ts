@@ -67,6 +67,7 @@ describe('a worker role that reconciles', () => {
       'health',
       'postgres',
       'redis',
+      'tracing',
     ]);
     expect(await readReconcileCursor(harness.db, 'payments')).toBeDefined();
     expect(job.id).toMatch(/^payments\/operator-/);

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@hookline/db/testing';
 import type { EventJob } from '@hookline/queue';
 import { createWorkerConnection } from '@hookline/queue';
 import { removePrefix, testPrefix } from '@hookline/queue/testing';
-import { createLogger, loadRetentionSettings } from '@hookline/runtime';
+import { createLogger, loadRetentionSettings, noTracing } from '@hookline/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noHandlers } from '../handlers/load-handlers.js';
 import { createWorkerMetrics } from '../metrics.js';
@@ -92,7 +92,7 @@ describe('a retention pass while the worker drains a backlog', () => {
     ].sort(() => 0.5 - Math.random());
     const batches: EventJob[][] = [];
     for (let i = 0; i < backlog.length; i += 50) batches.push(backlog.slice(i, i + 50));
-    const deps = { db: database.client.db, config, handlers: noHandlers, logger };
+    const deps = { db: database.client.db, config, handlers: noHandlers, logger, tracing: noTracing() };
 
     const drain = async () => {
       const outcomes = [];
