@@ -155,6 +155,9 @@ export async function createPipeline(options: { config?: SourcesConfig; tracing?
     async startWorker(options = {}) {
       const env = parseEnv(workerEnv, {
         ...roleEnv(prefix),
+        // Tests run retention passes themselves, with the clock they need: a scheduled pass
+        // with the real clock would hold the pass lock and make theirs a no-op.
+        HOOKLINE_RETENTION_EVERY_MINUTES: '0',
         DATABASE_URL: options.databaseUrl ?? database.url,
         WORKER_CONCURRENCY: String(options.concurrency ?? 20),
         FORWARD_CONCURRENCY: '10',

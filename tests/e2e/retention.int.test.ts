@@ -48,7 +48,11 @@ describe('a redelivery across the retention horizons', () => {
     const receivedAt = stored?.receivedAt ?? new Date();
 
     // Past the payload horizon (30 days, to the next midnight UTC): pruned, its key kept.
-    await runRetentionPass(pipeline.database.client, { now: new Date(receivedAt.getTime() + 32 * DAY), policy: settings });
+    const pruning = await runRetentionPass(pipeline.database.client, {
+      now: new Date(receivedAt.getTime() + 32 * DAY),
+      policy: settings,
+    });
+    expect(pruning.ran).toBe(true);
     expect(await rows('evt-ret')).toEqual([
       expect.objectContaining({ payload: null, rawBody: null, headers: null, pruned: true, processedAt: stored?.processedAt }),
     ]);
@@ -64,7 +68,11 @@ describe('a redelivery across the retention horizons', () => {
 
     // Past eventDays the row is gone, and a redelivery is stored again with its body; the entity's
     // state is kept, so the status it offers again changes nothing.
-    await runRetentionPass(pipeline.database.client, { now: new Date(receivedAt.getTime() + 90 * DAY + 1), policy: settings });
+    const removing = await runRetentionPass(pipeline.database.client, {
+      now: new Date(receivedAt.getTime() + 90 * DAY + 1),
+      policy: settings,
+    });
+    expect(removing.ran).toBe(true);
     expect(await rows('evt-ret')).toEqual([]);
     expect(await deliverAndForget('evt-ret', body)).toEqual({
       status: 'accepted',
