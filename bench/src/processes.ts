@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type postgres from 'postgres';
 import type { LoadResult } from './load/load-result.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,6 +12,32 @@ export function spawnTs(path: string, env: Record<string, string>, args: string[
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+export type Role = 'ingester' | 'worker';
+
+/** Builds every role's `dist/` (and the packages they import), as a deployment would. */
+export function buildRoles(): void {
+  execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@hookline/ingester', '--filter=@hookline/worker'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * Runs a role as deployed: `node dist/main.js`, built by `buildRoles`. `nice` lowers its CPU
+ * priority, as a deployment gives a background role less CPU than the one answering senders.
+ */
+export function spawnRole(role: Role, env: Record<string, string>, options: { nice?: number } = {}): ChildProcess {
+  const command = [process.execPath, `${repoRoot}apps/${role}/dist/main.js`];
+  const [file, ...args] = options.nice === undefined ? command : ['nice', '-n', String(options.nice), ...command];
+  const child = spawn(file as string, args, {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Read and dropped: a full pipe would stall the role at its next log line.
+  child.stdout?.resume();
+  return child;
 }
 
 /** Waits until `url` answers 200 (a role's /healthz or a bench server's route). */
@@ -57,6 +84,27 @@ export async function runLoad(script: 'closed-loop' | 'open-loop' | 'overload-lo
 export function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** CPU time of the whole machine since boot, in clock ticks: busy (not idle or waiting) and total. */
+export function machineCpu(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  // idle and iowait are the 4th and 5th fields of the "cpu" line.
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/** Sets the nice value of a database's sessions opened by the worker (application name `hookline-worker`). */
+export async function renice(sql: postgres.Sql, database: string, nice: number): Promise<void> {
+  const rows = await sql<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = ${database} and application_name = 'hookline-worker'`;
+  for (const { pid } of rows) {
+    try {
+      execFileSync('renice', ['-n', String(nice), '-p', String(pid)], { stdio: 'ignore' });
+    } catch {
+      // the session ended meanwhile
+    }
+  }
 }
 
 /** CPU time (user + system) a process has used, in microseconds. */

@@ -8,6 +8,10 @@ export interface LoadResult {
   readonly p999: number;
   /** Connection errors, timeouts and non-2xx answers. */
   readonly errors: number;
+  /** CPU the load generator itself used while sending (user + system), in microseconds. */
+  readonly cpuMicros: number;
+  /** Open loop only: how late the generator sent, after each request's due time (p99, ms). */
+  readonly lateP99?: number;
 }
 
 /** Runs in a load child: prints the result as the last line of stdout. */

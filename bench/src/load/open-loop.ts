@@ -14,11 +14,13 @@ const nextId = eventIdSource('unique', randomUUID().slice(0, 8));
 const TICK_MS = 5;
 const total = options.rate * options.seconds;
 const latencies: number[] = [];
+const lateness: number[] = [];
 let errors = 0;
 const inFlight: Promise<void>[] = [];
 
 async function send(dueAt: number): Promise<void> {
   const delivery = signedDelivery(nextId());
+  lateness.push(performance.now() - dueAt);
   try {
     const response = await pool.request({ path: url.pathname, method: 'POST', headers: delivery.headers, body: delivery.body });
     await response.body.dump();
@@ -29,6 +31,7 @@ async function send(dueAt: number): Promise<void> {
   latencies.push(performance.now() - dueAt);
 }
 
+const cpuAtStart = process.cpuUsage();
 const started = performance.now();
 let sent = 0;
 while (sent < total) {
@@ -41,13 +44,17 @@ const seconds = (performance.now() - started) / 1000;
 await pool.close();
 
 latencies.sort((a, b) => a - b);
-const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+lateness.sort((a, b) => a - b);
+const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const cpu = process.cpuUsage(cpuAtStart);
 report({
   requests: latencies.length,
   seconds,
   rps: latencies.length / seconds,
-  p50: at(0.5),
-  p99: at(0.99),
-  p999: at(0.999),
+  p50: at(latencies, 0.5),
+  p99: at(latencies, 0.99),
+  p999: at(latencies, 0.999),
   errors,
+  cpuMicros: cpu.user + cpu.system,
+  lateP99: at(lateness, 0.99),
 });

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { BENCH_SOURCE, type Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
-import { rssMiB, spawnTs, stop } from '../processes.js';
+import { rssMiB, spawnRole, spawnTs, stop } from '../processes.js';
 import { redisUsedMemory } from '../redis-info.js';
 import { eventBody } from '../signed-request.js';
 
@@ -59,11 +59,16 @@ export interface DrainResult {
   readonly workerRssMiB: number;
 }
 
+export interface WorkerDrainResult extends DrainResult {
+  /** From starting the worker process to its first committed event. */
+  readonly firstRowSeconds: number;
+}
+
 /** F: the real worker drains the backlog into Postgres. */
 export async function drainWithWorker(
   context: BenchContext,
   profile: Profile,
-): Promise<DrainResult & { redisBytesPer10k: number }> {
+): Promise<WorkerDrainResult & { redisBytesPer10k: number }> {
   const databaseUrl = await context.database('process');
   const prefix = context.prefix('process');
   const redisBytesPer10k = await fillBacklog(context, prefix, profile.backlog);
@@ -82,11 +87,12 @@ export async function drainInto(
   env: Record<string, string>,
   /** Runs once the backlog is drained, before the worker stops: for work the worker does besides. */
   afterDrain: () => Promise<void> = async () => {},
-): Promise<DrainResult> {
+): Promise<WorkerDrainResult> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const since = new Date(Date.now() - 60 * 60_000).toISOString();
   const started = performance.now();
-  const worker = spawnTs('apps/worker/src/main.ts', context.roleEnv(databaseUrl, prefix, { PORT: '0', ...env }));
+  const startedAt = Date.now();
+  const worker = spawnRole('worker', context.roleEnv(databaseUrl, prefix, { PORT: '0', ...env }));
   let peakRss = 0;
   const sampler = setInterval(() => {
     if (worker.pid) peakRss = Math.max(peakRss, rssMiB(worker.pid));
@@ -99,8 +105,11 @@ export async function drainInto(
       return (row?.n ?? 0) >= profile.backlog;
     }, 15 * 60_000);
     const seconds = (performance.now() - started) / 1000;
+    const [first] = await sql<{ at: Date | null }[]>`
+      select min(processed_at) as at from webhook_event_rows where source = ${BENCH_SOURCE} and received_at > ${since}`;
+    const firstRowSeconds = ((first?.at?.getTime() ?? startedAt) - startedAt) / 1000;
     await afterDrain();
-    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss };
+    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss, firstRowSeconds };
   } finally {
     clearInterval(sampler);
     await stop(worker);
