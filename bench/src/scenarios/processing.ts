@@ -97,13 +97,19 @@ export async function drainInto(
   const sampler = setInterval(() => {
     if (worker.pid) peakRss = Math.max(peakRss, rssMiB(worker.pid));
   }, 250);
+  const queue = createEventQueue(context.redis, { prefix });
   try {
+    // Watched in Redis, as G is: counting rows every 100 ms would load the Postgres under test.
+    await until(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((count) => count === 0);
+    }, 15 * 60_000);
     await until(async () => {
       const [row] = await sql<{ n: number }[]>`
         select count(*)::int as n from webhook_event_rows
         where source = ${BENCH_SOURCE} and received_at > ${since} and processed_at is not null`;
       return (row?.n ?? 0) >= profile.backlog;
-    }, 15 * 60_000);
+    }, 60_000);
     const seconds = (performance.now() - started) / 1000;
     const [first] = await sql<{ at: Date | null }[]>`
       select min(processed_at) as at from webhook_event_rows where source = ${BENCH_SOURCE} and received_at > ${since}`;
@@ -113,6 +119,7 @@ export async function drainInto(
   } finally {
     clearInterval(sampler);
     await stop(worker);
+    await queue.close();
     await sql.end();
   }
 }
