@@ -94,6 +94,20 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
 }
 
+/**
+ * The machine's TCP counters that explain a 1 s tail: SYNs dropped because a listen queue was
+ * full (`ListenOverflows`), and SYNs the clients sent again (`TCPSynRetrans`, after 1 s, 3 s …).
+ */
+export function tcpDrops(): { listenOverflows: number; synRetransmits: number } {
+  const lines = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('TcpExt:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const value = (name: string) => Number(values[names.indexOf(name)] ?? 0);
+  return { listenOverflows: value('ListenOverflows'), synRetransmits: value('TCPSynRetrans') };
+}
+
 /** Sets the nice value of a database's sessions opened by the worker (application name `hookline-worker`). */
 export async function renice(sql: postgres.Sql, database: string, nice: number): Promise<void> {
   const rows = await sql<{ pid: number }[]>`

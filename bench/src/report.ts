@@ -61,17 +61,30 @@ const who = (result: WithWorkerResult) =>
     ? 'all processes at one priority'
     : `worker and its Postgres sessions at nice ${result.workerNice}`;
 
+const errorKinds = (result: LoadResult) =>
+  Object.entries(result.errorKinds ?? {})
+    .map(([kind, count]) => ` · ${n(count)} × ${kind}`)
+    .join('');
+
 function withWorkerRow(name: string, result: WithWorkerResult): string {
   return httpRow(
     `${name}, open loop ${n(result.rate)}/s, worker running, ${who(result)}`,
     result,
-    `end-to-end p50 ${ms(result.endToEndP50Ms)}, p99 ${ms(result.endToEndP99Ms)} · peak queue ${n(result.peakQueueDepth)} · drained ${n(result.drainSeconds, 1)} s after`,
+    `end-to-end p50 ${ms(result.endToEndP50Ms)}, p99 ${ms(result.endToEndP99Ms)} · peak queue ${n(result.peakQueueDepth)} · drained ${n(result.drainSeconds, 1)} s after${errorKinds(result)}`,
   );
+}
+
+/** The first three seconds' p99, then the worst of the rest. */
+function bySecond(p99s: readonly number[]): string {
+  const shown = p99s.slice(0, 3).map((p99) => n(p99));
+  const rest = p99s.slice(3);
+  if (rest.length > 0) shown.push(`rest ≤ ${n(Math.max(...rest))}`);
+  return shown.join(' · ');
 }
 
 function diagnosisRow(name: string, result: WithWorkerResult): string {
   const { cpuPercent: cpu, ...d } = result.diagnosis;
-  return `| ${name} | ${n(cpu.ingester)} · ${n(cpu.worker)} · ${n(cpu.redis)} · ${n(cpu.generator)} · ${n(cpu.machine)} | ${ms(d.ingesterLoopDelayP99Ms)} · ${ms(d.ingesterLoopDelayMaxMs)} | ≤ ${ms(d.serverAckP99Ms)} | ${ms(d.redisPingP99Ms)} · ${ms(d.redisPingMaxMs)} | ${ms(d.generatorLateP99Ms)} |`;
+  return `| ${name} | ${n(cpu.ingester)} · ${n(cpu.worker)} · ${n(cpu.redis)} · ${n(cpu.generator)} · ${n(cpu.machine)} | ${ms(d.ingesterLoopDelayP99Ms)} · ${ms(d.ingesterLoopDelayMaxMs)} | ≤ ${ms(d.serverAckP99Ms)} | ${ms(d.redisPingP99Ms)} · ${ms(d.redisPingMaxMs)} | ${ms(d.generatorLateP99Ms)} · ${ms(d.generatorLoopDelayP99Ms)} | ${n(d.listenOverflows)} · ${n(d.synRetransmits)} | ${bySecond(result.p99BySecond ?? [])} |`;
 }
 
 /** The one table `pnpm bench` prints and writes to bench/results/latest.md. */
@@ -110,7 +123,7 @@ export function renderMarkdown(results: BenchResults): string {
     httpRow('D. duplicate storm (90 % repeats)', duplicates, `D/C ${n(duplicates.rps / hookline.rps, 2)}`),
     withWorkerRow('E. spike', spike),
     withWorkerRow('En. spike', spikeNiced),
-    httpRow(`E′. naive at the same ${n(spike.rate)}/s`, naiveSpike),
+    httpRow(`E′. naive at the same ${n(spike.rate)}/s`, naiveSpike, errorKinds(naiveSpike).slice(3)),
     withWorkerRow('S. steady, half of C', steady),
     withWorkerRow('Sn. steady, half of C', steadyNiced),
     `| F. worker drains backlog into Postgres | ${n(processing.eventsPerSecond)} events/s | | | | | F/G ${n(processing.eventsPerSecond / noop.eventsPerSecond, 2)} · F/H ${n(processing.eventsPerSecond / raw.rowsPerSecond, 2)} · first row ${n(processing.firstRowSeconds, 1)} s after start · worker RSS ${n(processing.workerRssMiB)} MiB |`,
@@ -126,8 +139,8 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     'Where the time went in the open-loop rows (CPU in % of one core while the load ran; the machine column counts every process, other sessions included):',
     '',
-    "| row | CPU % ingester · worker · Redis · generator · machine | ingester event-loop delay p99 · max | ingester's own ack p99 | Redis PING p99 · max | generator sent late, p99 |",
-    '| --- | --- | --- | --- | --- | --- |',
+    "| row | CPU % ingester · worker · Redis · generator · machine | ingester event-loop delay p99 · max | ingester's own ack p99 | Redis PING p99 · max | generator: sent late p99 · event-loop delay p99 | SYNs dropped at a full listen queue · resent | ack p99 of each second, ms |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     diagnosisRow('E', spike),
     diagnosisRow('En', spikeNiced),
     diagnosisRow('S', steady),

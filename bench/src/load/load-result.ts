@@ -12,6 +12,12 @@ export interface LoadResult {
   readonly cpuMicros: number;
   /** Open loop only: how late the generator sent, after each request's due time (p99, ms). */
   readonly lateP99?: number;
+  /** Open loop only: the p99 of each second of the run, by when requests were due. */
+  readonly p99BySecond?: readonly number[];
+  /** Open loop only: the generator's own event-loop delay (p99, ms). */
+  readonly loopDelayP99?: number;
+  /** Open loop only: the errors by kind (`503 queue_unavailable`, `UND_ERR_SOCKET`, …). */
+  readonly errorKinds?: Readonly<Record<string, number>>;
 }
 
 /** Runs in a load child: prints the result as the last line of stdout. */

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { BenchContext } from '../context.js';
 import type { LoadResult } from '../load/load-result.js';
-import { cpuMicros, machineCpu, renice, runLoad, spawnRole, stop, waitForHttp } from '../processes.js';
+import { cpuMicros, machineCpu, renice, runLoad, spawnRole, stop, tcpDrops, waitForHttp } from '../processes.js';
 import { readMetrics, type Scrape } from '../prometheus.js';
 import { redisCpuMicros } from '../redis-info.js';
 
@@ -42,6 +42,11 @@ export interface Diagnosis {
   readonly redisPingMaxMs: number;
   /** How late the load generator itself sent, by its own clock (its p99). */
   readonly generatorLateP99Ms: number;
+  /** The generator's own event-loop delay (p99): answers it read late count as latency. */
+  readonly generatorLoopDelayP99Ms: number;
+  /** Machine-wide TCP counters during the load: a dropped SYN costs its sender 1 s or more. */
+  readonly listenOverflows: number;
+  readonly synRetransmits: number;
 }
 
 export interface WithWorkerResult extends LoadResult {
@@ -54,6 +59,16 @@ export interface WithWorkerResult extends LoadResult {
   readonly endToEndP50Ms: number;
   readonly endToEndP99Ms: number;
   readonly diagnosis: Diagnosis;
+}
+
+const WARM_UP_SECONDS = 3;
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + 5 * 60_000;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('the warm-up backlog did not drain');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const percentile = (sorted: readonly number[], q: number) =>
@@ -92,8 +107,8 @@ function histogramQuantileMs(before: Scrape, after: Scrape, name: string, q: num
 
 /**
  * An open-loop arrival rate at the real ingester with the real worker running throughout,
- * both started and ready first: acknowledgement latency from the sender's side, end-to-end
- * latency from the database, and a diagnosis of where the time went.
+ * both started, ready and warmed up first: acknowledgement latency from the sender's side,
+ * end-to-end latency from the database, and a diagnosis of where the time went.
  */
 export async function runWithWorker(context: BenchContext, options: WithWorkerOptions): Promise<WithWorkerResult> {
   const databaseUrl = await context.database(options.label);
@@ -118,6 +133,15 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
   try {
     const ingesterUrl = `http://127.0.0.1:${ingesterPort}`;
     await Promise.all([waitForHttp(`${ingesterUrl}/healthz`), waitForHttp(`http://127.0.0.1:${workerPort}/readyz`)]);
+    // A spike meets processes that have been running: both roles warm up (JIT, connections)
+    // at a quarter of the rate first, and the worker drains that before the measured load.
+    const warmUp = await runLoad('open-loop', {
+      url: `${ingesterUrl}/webhooks/bench`,
+      rate: Math.ceil(options.rate / 4),
+      seconds: WARM_UP_SECONDS,
+    });
+    await until(async () => Object.values(await queue.getJobCounts('waiting', 'active')).every((count) => count === 0));
+    const measuredFrom = new Date();
     const metricsBefore = await readMetrics(`${ingesterUrl}/metrics`);
     const pids = { ingester: ingester.pid ?? 0, worker: worker.pid ?? 0 };
     const cpuBefore = {
@@ -126,6 +150,7 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
       redis: await redisCpuMicros(context.redis),
       machine: machineCpu(),
     };
+    const tcpBefore = tcpDrops();
     const stopProbe = probeRedis(context.redisUrl);
     const load = await runLoad('open-loop', {
       url: `${ingesterUrl}/webhooks/bench`,
@@ -133,6 +158,7 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
       seconds: options.seconds,
     });
     const pings = await stopProbe();
+    const tcpAfter = tcpDrops();
     const cpuAfter = {
       ingester: cpuMicros(pids.ingester),
       worker: cpuMicros(pids.worker),
@@ -141,7 +167,7 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
     };
     const metricsAfter = await readMetrics(`${ingesterUrl}/metrics`);
     const loadEnded = performance.now();
-    const expected = load.requests - load.errors;
+    const expected = warmUp.requests - warmUp.errors + load.requests - load.errors;
     for (;;) {
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_events where processed_at is not null`;
       if ((row?.n ?? 0) >= expected) break;
@@ -152,7 +178,7 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
     const [latency] = await sql<{ p50: number; p99: number }[]>`
       select percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p50,
              percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p99
-      from webhook_events`;
+      from webhook_events where received_at >= ${measuredFrom}`;
     const share = (micros: number) => (micros / 1e6 / load.seconds) * 100;
     return {
       ...load,
@@ -179,6 +205,9 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
         redisPingP99Ms: percentile(pings, 0.99),
         redisPingMaxMs: pings.at(-1) ?? 0,
         generatorLateP99Ms: load.lateP99 ?? 0,
+        generatorLoopDelayP99Ms: load.loopDelayP99 ?? 0,
+        listenOverflows: tcpAfter.listenOverflows - tcpBefore.listenOverflows,
+        synRetransmits: tcpAfter.synRetransmits - tcpBefore.synRetransmits,
       },
     };
   } finally {
