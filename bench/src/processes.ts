@@ -16,10 +16,19 @@ export function spawnTs(path: string, env: Record<string, string>, args: string[
 
 export type Role = 'ingester' | 'worker';
 
+/**
+ * Where the roles run from: this checkout, or `BENCH_ROLES_ROOT` (another checkout, built) to
+ * compare two versions in one run on one machine (`compare.ts`).
+ */
+function rolesRoot(): string {
+  const root = process.env.BENCH_ROLES_ROOT;
+  return root === undefined ? repoRoot : `${root.replace(/\/$/, '')}/`;
+}
+
 /** Builds every role's `dist/` (and the packages they import), as a deployment would. */
 export function buildRoles(): void {
   execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@hookline/ingester', '--filter=@hookline/worker'], {
-    cwd: repoRoot,
+    cwd: rolesRoot(),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -29,7 +38,7 @@ export function buildRoles(): void {
  * priority, as a deployment gives a background role less CPU than the one answering senders.
  */
 export function spawnRole(role: Role, env: Record<string, string>, options: { nice?: number } = {}): ChildProcess {
-  const command = [process.execPath, `${repoRoot}apps/${role}/dist/main.js`];
+  const command = [process.execPath, `${rolesRoot()}apps/${role}/dist/main.js`];
   const [file, ...args] = options.nice === undefined ? command : ['nice', '-n', String(options.nice), ...command];
   const child = spawn(file as string, args, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },

@@ -6,7 +6,16 @@ import type { RetentionResult } from './scenarios/retention.js';
 import type { WithWorkerResult } from './scenarios/with-worker.js';
 
 export interface BenchResults {
-  readonly machine: { cores: number; node: string; redis: string; postgres: string; mode: 'quick' | 'full'; date: string };
+  readonly machine: {
+    cores: number;
+    node: string;
+    redis: string;
+    postgres: string;
+    mode: 'quick' | 'full';
+    date: string;
+    /** 1-minute load average when the run started and when it ended: other work on the machine. */
+    loadAverage: readonly [number, number];
+  };
   readonly ceiling: LoadResult;
   readonly naive: LoadResult;
   readonly hookline: HookIngestResult;
@@ -109,7 +118,7 @@ export function renderMarkdown(results: BenchResults): string {
   return [
     `# Hookline benchmark (${machine.mode}, ${machine.date})`,
     '',
-    `Machine: ${machine.cores} cores · Node ${machine.node} · Redis ${machine.redis} · ${machine.postgres}. Load generators run on the same cores.`,
+    `Machine: ${machine.cores} cores · Node ${machine.node} · Redis ${machine.redis} · ${machine.postgres}. Load generators run on the same cores. Load average ${n(machine.loadAverage[0], 1)} at the start, ${n(machine.loadAverage[1], 1)} at the end.`,
     '',
     '| scenario | rate | p50 | p99 | p99.9 | errors | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -1,7 +1,7 @@
 // `pnpm bench [--quick]`: every scenario, measured in one run on this machine, printed as one
 // table and written to bench/results/latest.md and latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -17,6 +17,7 @@ import { drainDuringRetention } from './scenarios/retention.js';
 import { runWithWorker } from './scenarios/with-worker.js';
 
 const quick = process.argv.includes('--quick');
+const loadAtStart = loadavg()[0] ?? 0;
 const settings = profile(quick);
 const context = new BenchContext();
 const step = (name: string) => console.error(`· ${name}`);
@@ -75,6 +76,7 @@ try {
         postgres: await postgresVersion(),
         mode: quick ? 'quick' : 'full',
         date: new Date().toISOString(),
+        loadAverage: [loadAtStart, loadavg()[0] ?? 0],
       },
       ceiling,
       naive,
