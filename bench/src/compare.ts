@@ -12,34 +12,35 @@ import { runWithWorker } from './scenarios/with-worker.js';
 const other = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
 if (other === undefined) throw new Error('usage: compare.ts <other checkout> [--quick]');
 const settings = profile(process.argv.includes('--quick'));
-const context = new BenchContext();
-const checkouts = { before: other, after: undefined } as const;
-const use = (root: string | undefined) => {
+const names = ['before', 'after'] as const;
+const checkouts = { before: other, after: undefined };
+// One context per checkout: the scenarios name their databases and prefixes by scenario.
+const contexts = { before: new BenchContext(), after: new BenchContext() };
+const use = (name: (typeof names)[number]) => {
+  const root = checkouts[name];
   if (root === undefined) delete process.env.BENCH_ROLES_ROOT;
   else process.env.BENCH_ROLES_ROOT = root;
+  return contexts[name];
 };
 
 try {
-  for (const root of Object.values(checkouts)) {
-    use(root);
+  for (const name of names) {
+    use(name);
     buildRoles();
   }
   const rows: string[] = [];
-  for (const [name, root] of Object.entries(checkouts)) {
-    use(root);
-    const c = await runHookline(context, settings, 'unique');
+  for (const name of names) {
+    const c = await runHookline(use(name), settings, 'unique');
     rows.push(
       `${name} C: ${c.rps.toFixed(0)} req/s · p50 ${c.p50} ms · p99 ${c.p99} ms · ${c.nodeMicrosPerRequest.toFixed(1)} µs Node + ${c.redisMicrosPerRequest.toFixed(1)} µs Redis per delivery`,
     );
   }
-  for (const [name, root] of Object.entries(checkouts)) {
-    use(root);
-    const f = await drainWithWorker(context, settings);
+  for (const name of names) {
+    const f = await drainWithWorker(use(name), settings);
     rows.push(`${name} F: ${f.eventsPerSecond.toFixed(0)} events/s · first row ${f.firstRowSeconds.toFixed(1)} s`);
   }
-  for (const [name, root] of Object.entries(checkouts)) {
-    use(root);
-    const s = await runWithWorker(context, {
+  for (const name of names) {
+    const s = await runWithWorker(use(name), {
       label: `steady_${name}`,
       rate: settings.spikeRate,
       seconds: settings.steadySeconds,
@@ -50,5 +51,5 @@ try {
   }
   console.log(rows.join('\n'));
 } finally {
-  await context.cleanup();
+  for (const context of Object.values(contexts)) await context.cleanup();
 }

@@ -130,7 +130,13 @@ export async function drainWithNoopWorker(context: BenchContext, profile: Profil
   await fillBacklog(context, prefix, profile.backlog);
   const queue = createEventQueue(context.redis, { prefix });
   const started = performance.now();
-  const worker = spawnTs('bench/src/servers/noop-worker.ts', { HOOKLINE_QUEUE_PREFIX: prefix, REDIS_URL: context.redisUrl });
+  // As many jobs in flight as the real worker's default: with fewer (20 until 2026-11-29) G waits
+  // on Redis round trips, and F/G flattered F.
+  const worker = spawnTs('bench/src/servers/noop-worker.ts', {
+    HOOKLINE_QUEUE_PREFIX: prefix,
+    REDIS_URL: context.redisUrl,
+    WORKER_CONCURRENCY: '200',
+  });
   try {
     await until(async () => {
       const counts = await queue.getJobCounts('waiting', 'active');
