@@ -1,7 +1,7 @@
 import type { LoadResult } from './load/load-result.js';
 import type { HookIngestResult } from './scenarios/http.js';
 import type { OverloadResult } from './scenarios/overload.js';
-import type { DrainResult, WorkerDrainResult } from './scenarios/processing.js';
+import type { DrainCpu, DrainResult, WorkerDrainResult } from './scenarios/processing.js';
 import type { RetentionResult } from './scenarios/retention.js';
 import type { WithWorkerResult } from './scenarios/with-worker.js';
 
@@ -64,6 +64,10 @@ function retentionRow(r: RetentionResult): string {
     `bodies ${mib(r.before.bodies)} → ${mib(r.after.bodies)} (after the drain's ${n(r.withPass.seconds * r.withPass.eventsPerSecond)} new events) |`
   );
 }
+
+const drainCpu = (cpu: DrainCpu) =>
+  `worker ${n(cpu.worker)} µs · Redis ${n(cpu.redis)} µs${cpu.postgres > 0 ? ` · Postgres ${n(cpu.postgres)} µs` : ''}`;
+const cpuSum = (cpu: DrainCpu) => cpu.worker + cpu.redis + cpu.postgres;
 
 const who = (result: WithWorkerResult) =>
   result.workerNice === undefined
@@ -135,8 +139,8 @@ export function renderMarkdown(results: BenchResults): string {
     httpRow(`E′. naive at the same ${n(spike.rate)}/s`, naiveSpike, errorKinds(naiveSpike).slice(3)),
     withWorkerRow('S. steady, half of C', steady),
     withWorkerRow('Sn. steady, half of C', steadyNiced),
-    `| F. worker drains backlog into Postgres | ${n(processing.eventsPerSecond)} events/s | | | | | F/G ${n(processing.eventsPerSecond / noop.eventsPerSecond, 2)} · F/H ${n(processing.eventsPerSecond / raw.rowsPerSecond, 2)} · first row ${n(processing.firstRowSeconds, 1)} s after start · worker RSS ${n(processing.workerRssMiB)} MiB |`,
-    `| G. no-op BullMQ worker, same backlog | ${n(noop.eventsPerSecond)} jobs/s | | | | | |`,
+    `| F. worker drains backlog into Postgres | ${n(processing.eventsPerSecond)} events/s | | | | | F/G ${n(processing.eventsPerSecond / noop.eventsPerSecond, 2)} · F/H ${n(processing.eventsPerSecond / raw.rowsPerSecond, 2)} · first row ${n(processing.firstRowSeconds, 1)} s after start · worker RSS ${n(processing.workerRssMiB)} MiB · CPU per event: ${drainCpu(processing.cpuMicrosPerEvent)} |`,
+    `| G. no-op BullMQ worker, same backlog, 200 jobs in flight | ${n(noop.eventsPerSecond)} jobs/s | | | | | CPU per job: ${drainCpu(noop.cpuMicrosPerEvent)} |`,
     `| H. raw multi-row INSERT (500/stmt) | ${n(raw.rowsPerSecond)} rows/s | | | | | |`,
     overloadRow(overload),
     retentionRow(retention),
@@ -145,6 +149,8 @@ export function renderMarkdown(results: BenchResults): string {
     'I: p50/p99 are those of the deliveries answered 200 (timed from when each was due); errors are answers neither 200 nor 503 overloaded.',
     '',
     `CPU budget per delivery in C: ${n(hookline.nodeMicrosPerRequest, 1)} µs in the ingester's Node process, ${n(hookline.redisMicrosPerRequest, 1)} µs in Redis.`,
+    '',
+    `What bounds F/G on ${machine.cores} cores: F costs ${n(cpuSum(processing.cpuMicrosPerEvent))} µs of CPU per event (worker, Redis and its Postgres sessions), G ${n(cpuSum(noop.cpuMicrosPerEvent))} µs per job; with every core busy F could reach ${n((machine.cores * 1e6) / cpuSum(processing.cpuMicrosPerEvent))} events/s and G ${n((machine.cores * 1e6) / cpuSum(noop.cpuMicrosPerEvent))} jobs/s, so F/G ≤ ${n(cpuSum(noop.cpuMicrosPerEvent) / cpuSum(processing.cpuMicrosPerEvent), 2)} on a machine where both are CPU-bound.`,
     '',
     'Where the time went in the open-loop rows (CPU in % of one core while the load ran; the machine column counts every process, other sessions included):',
     '',

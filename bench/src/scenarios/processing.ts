@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { BENCH_SOURCE, type Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
-import { rssMiB, spawnRole, spawnTs, stop } from '../processes.js';
-import { redisUsedMemory } from '../redis-info.js';
+import { cpuMicros, rssMiB, spawnRole, spawnTs, stop } from '../processes.js';
+import { redisCpuMicros, redisUsedMemory } from '../redis-info.js';
 import { eventBody } from '../signed-request.js';
 
 const CHUNK = 1000;
@@ -53,10 +53,19 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
+/** CPU per event drained, in microseconds, by process: what bounds a drain on a machine's cores. */
+export interface DrainCpu {
+  readonly worker: number;
+  readonly redis: number;
+  /** The worker's own Postgres sessions (F only). */
+  readonly postgres: number;
+}
+
 export interface DrainResult {
   readonly eventsPerSecond: number;
   readonly seconds: number;
   readonly workerRssMiB: number;
+  readonly cpuMicrosPerEvent: DrainCpu;
 }
 
 export interface WorkerDrainResult extends DrainResult {
@@ -90,6 +99,7 @@ export async function drainInto(
 ): Promise<WorkerDrainResult> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const since = new Date(Date.now() - 60 * 60_000).toISOString();
+  const redisBefore = await redisCpuMicros(context.redis);
   const started = performance.now();
   const startedAt = Date.now();
   const worker = spawnRole('worker', context.roleEnv(databaseUrl, prefix, { PORT: '0', ...env }));
@@ -114,8 +124,16 @@ export async function drainInto(
     const [first] = await sql<{ at: Date | null }[]>`
       select min(processed_at) as at from webhook_event_rows where source = ${BENCH_SOURCE} and received_at > ${since}`;
     const firstRowSeconds = ((first?.at?.getTime() ?? startedAt) - startedAt) / 1000;
+    // Read before the worker stops: its Postgres sessions end with it.
+    const sessions = await sql<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = current_database() and application_name = 'hookline-worker'`;
+    const cpuMicrosPerEvent = {
+      worker: cpuMicros(worker.pid ?? 0) / profile.backlog,
+      redis: ((await redisCpuMicros(context.redis)) - redisBefore) / profile.backlog,
+      postgres: sessions.reduce((sum, { pid }) => sum + cpuMicros(pid), 0) / profile.backlog,
+    };
     await afterDrain();
-    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss, firstRowSeconds };
+    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss, firstRowSeconds, cpuMicrosPerEvent };
   } finally {
     clearInterval(sampler);
     await stop(worker);
@@ -129,6 +147,7 @@ export async function drainWithNoopWorker(context: BenchContext, profile: Profil
   const prefix = context.prefix('noop');
   await fillBacklog(context, prefix, profile.backlog);
   const queue = createEventQueue(context.redis, { prefix });
+  const redisBefore = await redisCpuMicros(context.redis);
   const started = performance.now();
   // As many jobs in flight as the real worker's default: with fewer (20 until 2026-11-29) G waits
   // on Redis round trips, and F/G flattered F.
@@ -143,7 +162,12 @@ export async function drainWithNoopWorker(context: BenchContext, profile: Profil
       return counts.waiting === 0 && counts.active === 0;
     }, 15 * 60_000);
     const seconds = (performance.now() - started) / 1000;
-    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: 0 };
+    const cpuMicrosPerEvent = {
+      worker: cpuMicros(worker.pid ?? 0) / profile.backlog,
+      redis: ((await redisCpuMicros(context.redis)) - redisBefore) / profile.backlog,
+      postgres: 0,
+    };
+    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: 0, cpuMicrosPerEvent };
   } finally {
     await stop(worker);
     await queue.close();
