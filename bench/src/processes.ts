@@ -76,12 +76,26 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs a load generator to completion and returns what it reported. */
-export async function runLoad(script: 'closed-loop' | 'open-loop' | 'overload-loop', options: object): Promise<LoadResult> {
+/** What a load generator prints when its warm-up ends and the measured load begins. */
+export const MEASURING = 'measuring';
+
+/**
+ * Runs a load generator to completion and returns what it reported. `onMeasuring` runs when a
+ * generator with a warm-up says the measured load begins, for readings taken over it alone.
+ */
+export async function runLoad(
+  script: 'closed-loop' | 'open-loop' | 'overload-loop',
+  options: object,
+  onMeasuring?: () => void,
+): Promise<LoadResult> {
   const child = spawnTs(`bench/src/load/${script}.ts`, {}, [JSON.stringify(options)]);
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);
+    if (onMeasuring && output.includes(`${MEASURING}\n`)) {
+      onMeasuring();
+      onMeasuring = undefined;
+    }
   });
   const code = await new Promise((resolve) => child.once('exit', resolve));
   const last = output.trim().split('\n').pop() ?? '';

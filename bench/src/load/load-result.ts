@@ -18,6 +18,10 @@ export interface LoadResult {
   readonly loopDelayP99?: number;
   /** Open loop only: the errors by kind (`503 queue_unavailable`, `UND_ERR_SOCKET`, …). */
   readonly errorKinds?: Readonly<Record<string, number>>;
+  /** Open loop only: deliveries sent before measuring, to warm up, and how many of them failed. */
+  readonly warmUp?: { readonly requests: number; readonly errors: number };
+  /** Open loop only: wall-clock time the measured run started (epoch ms). */
+  readonly measuredFromEpochMs?: number;
 }
 
 /** Runs in a load child: prints the result as the last line of stdout. */

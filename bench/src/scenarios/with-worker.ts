@@ -63,14 +63,6 @@ export interface WithWorkerResult extends LoadResult {
 
 const WARM_UP_SECONDS = 3;
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + 5 * 60_000;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error('the warm-up backlog did not drain');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const percentile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
@@ -133,41 +125,38 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
   try {
     const ingesterUrl = `http://127.0.0.1:${ingesterPort}`;
     await Promise.all([waitForHttp(`${ingesterUrl}/healthz`), waitForHttp(`http://127.0.0.1:${workerPort}/readyz`)]);
-    // A spike meets processes that have been running: both roles warm up (JIT, connections)
-    // at a quarter of the rate first, and the worker drains that before the measured load.
-    const warmUp = await runLoad('open-loop', {
-      url: `${ingesterUrl}/webhooks/bench`,
-      rate: Math.ceil(options.rate / 4),
-      seconds: WARM_UP_SECONDS,
-    });
-    await until(async () => Object.values(await queue.getJobCounts('waiting', 'active')).every((count) => count === 0));
-    const measuredFrom = new Date();
-    const metricsBefore = await readMetrics(`${ingesterUrl}/metrics`);
     const pids = { ingester: ingester.pid ?? 0, worker: worker.pid ?? 0 };
-    const cpuBefore = {
+    const read = async () => ({
+      metrics: await readMetrics(`${ingesterUrl}/metrics`),
       ingester: cpuMicros(pids.ingester),
       worker: cpuMicros(pids.worker),
       redis: await redisCpuMicros(context.redis),
       machine: machineCpu(),
-    };
-    const tcpBefore = tcpDrops();
-    const stopProbe = probeRedis(context.redisUrl);
-    const load = await runLoad('open-loop', {
-      url: `${ingesterUrl}/webhooks/bench`,
-      rate: options.rate,
-      seconds: options.seconds,
+      tcp: tcpDrops(),
     });
-    const pings = await stopProbe();
-    const tcpAfter = tcpDrops();
-    const cpuAfter = {
-      ingester: cpuMicros(pids.ingester),
-      worker: cpuMicros(pids.worker),
-      redis: await redisCpuMicros(context.redis),
-      machine: machineCpu(),
-    };
-    const metricsAfter = await readMetrics(`${ingesterUrl}/metrics`);
+    let before: ReturnType<typeof read> | undefined;
+    let stopProbe: (() => Promise<number[]>) | undefined;
+    // A spike meets processes that have been running: the generator warms both roles up (JIT,
+    // connections) at a quarter of the rate and goes straight on into the measured load; the
+    // readings cover the measured load alone.
+    const load = await runLoad(
+      'open-loop',
+      {
+        url: `${ingesterUrl}/webhooks/bench`,
+        rate: options.rate,
+        seconds: options.seconds,
+        warmUp: { rate: Math.ceil(options.rate / 4), seconds: WARM_UP_SECONDS },
+      },
+      () => {
+        before = read();
+        stopProbe = probeRedis(context.redisUrl);
+      },
+    );
+    const pings = (await stopProbe?.()) ?? [];
+    const after = await read();
+    const start = (await before) ?? after;
     const loadEnded = performance.now();
-    const expected = warmUp.requests - warmUp.errors + load.requests - load.errors;
+    const expected = (load.warmUp?.requests ?? 0) - (load.warmUp?.errors ?? 0) + load.requests - load.errors;
     for (;;) {
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_events where processed_at is not null`;
       if ((row?.n ?? 0) >= expected) break;
@@ -178,7 +167,7 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
     const [latency] = await sql<{ p50: number; p99: number }[]>`
       select percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p50,
              percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p99
-      from webhook_events where received_at >= ${measuredFrom}`;
+      from webhook_events where received_at >= ${new Date(load.measuredFromEpochMs ?? 0)}`;
     const share = (micros: number) => (micros / 1e6 / load.seconds) * 100;
     return {
       ...load,
@@ -190,24 +179,24 @@ export async function runWithWorker(context: BenchContext, options: WithWorkerOp
       endToEndP99Ms: Number(latency?.p99 ?? 0),
       diagnosis: {
         cpuPercent: {
-          ingester: share(cpuAfter.ingester - cpuBefore.ingester),
-          worker: share(cpuAfter.worker - cpuBefore.worker),
-          redis: share(cpuAfter.redis - cpuBefore.redis),
+          ingester: share(after.ingester - start.ingester),
+          worker: share(after.worker - start.worker),
+          redis: share(after.redis - start.redis),
           generator: share(load.cpuMicros),
           machine:
-            ((cpuAfter.machine.busy - cpuBefore.machine.busy) / (cpuAfter.machine.total - cpuBefore.machine.total)) *
+            ((after.machine.busy - start.machine.busy) / (after.machine.total - start.machine.total)) *
             availableParallelism() *
             100,
         },
-        ingesterLoopDelayP99Ms: metricsAfter.value('nodejs_eventloop_lag_p99_seconds') * 1000,
-        ingesterLoopDelayMaxMs: metricsAfter.value('nodejs_eventloop_lag_max_seconds') * 1000,
-        serverAckP99Ms: histogramQuantileMs(metricsBefore, metricsAfter, 'hookline_ack_duration_seconds', 0.99),
+        ingesterLoopDelayP99Ms: after.metrics.value('nodejs_eventloop_lag_p99_seconds') * 1000,
+        ingesterLoopDelayMaxMs: after.metrics.value('nodejs_eventloop_lag_max_seconds') * 1000,
+        serverAckP99Ms: histogramQuantileMs(start.metrics, after.metrics, 'hookline_ack_duration_seconds', 0.99),
         redisPingP99Ms: percentile(pings, 0.99),
         redisPingMaxMs: pings.at(-1) ?? 0,
         generatorLateP99Ms: load.lateP99 ?? 0,
         generatorLoopDelayP99Ms: load.loopDelayP99 ?? 0,
-        listenOverflows: tcpAfter.listenOverflows - tcpBefore.listenOverflows,
-        synRetransmits: tcpAfter.synRetransmits - tcpBefore.synRetransmits,
+        listenOverflows: after.tcp.listenOverflows - start.tcp.listenOverflows,
+        synRetransmits: after.tcp.synRetransmits - start.tcp.synRetransmits,
       },
     };
   } finally {
