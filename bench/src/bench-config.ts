@@ -19,9 +19,13 @@ export interface Profile {
   /** Seconds each closed-loop HTTP scenario runs. */
   readonly httpSeconds: number;
   readonly connections: number;
-  /** Open-loop spike: arrival rate and duration. */
+  /** Open-loop spike with the worker running: arrival rate and duration. */
   readonly spikeRate: number;
   readonly spikeSeconds: number;
+  /** Open loop at half of C's rate with the worker running: how long. */
+  readonly steadySeconds: number;
+  /** The worker's nice value in the rows where roles get a deployment's priorities. */
+  readonly workerNice: number;
   /** Events in the processing backlog. */
   readonly backlog: number;
   /** Overload: seconds of an open loop at twice capacity, its connections, the ingester's limit. */
@@ -40,6 +44,8 @@ export function profile(quick: boolean): Profile {
         connections: 50,
         spikeRate: 2000,
         spikeSeconds: 5,
+        steadySeconds: 5,
+        workerNice: 10,
         backlog: 10_000,
         overloadSeconds: 4,
         overloadConnections: 1000,
@@ -50,8 +56,10 @@ export function profile(quick: boolean): Profile {
         quick,
         httpSeconds: 15,
         connections: 50,
-        spikeRate: 5000,
+        spikeRate: 2000,
         spikeSeconds: 30,
+        steadySeconds: 20,
+        workerNice: 10,
         backlog: 100_000,
         overloadSeconds: 20,
         overloadConnections: 1500,

@@ -22,14 +22,17 @@ describe('pnpm bench --quick', () => {
       });
       const markdown = readFileSync(join(resultsDir, 'latest.md'), 'utf8');
       expect(output).toContain(markdown.trim().split('\n')[0]);
-      const rows = markdown.split('\n').filter((line) => /^\| [A-R]′?\. /.test(line));
-      expect(rows.map((row) => row.slice(2, 4))).toEqual([
+      const rows = markdown.split('\n').filter((line) => /^\| [A-S]n?′?\. /.test(line));
+      expect(rows.map((row) => row.slice(2).split(' ')[0])).toEqual([
         'A.',
         'B.',
         'C.',
         'D.',
         'E.',
-        'E′',
+        'En.',
+        'E′.',
+        'S.',
+        'Sn.',
         'F.',
         'G.',
         'H.',

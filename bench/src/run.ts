@@ -1,21 +1,23 @@
 // `pnpm bench [--quick]`: every scenario, measured in one run on this machine, printed as one
 // table and written to bench/results/latest.md and latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { profile } from './bench-config.js';
 import { BenchContext } from './context.js';
+import { buildRoles } from './processes.js';
 import { redisVersion } from './redis-info.js';
 import { type BenchResults, overloadRow, renderMarkdown } from './report.js';
 import { runCeiling, runHookline, runNaive } from './scenarios/http.js';
 import { runOverload } from './scenarios/overload.js';
 import { drainWithNoopWorker, drainWithWorker, insertRaw } from './scenarios/processing.js';
 import { drainDuringRetention } from './scenarios/retention.js';
-import { runSpike } from './scenarios/spike.js';
+import { runWithWorker } from './scenarios/with-worker.js';
 
 const quick = process.argv.includes('--quick');
+const loadAtStart = loadavg()[0] ?? 0;
 const settings = profile(quick);
 const context = new BenchContext();
 const step = (name: string) => console.error(`· ${name}`);
@@ -28,6 +30,8 @@ async function postgresVersion(): Promise<string> {
 }
 
 try {
+  step('building the roles (they run as deployed: node dist/main.js)');
+  buildRoles();
   // `--only=overload`: that scenario alone, printed as its row; the committed results are left alone.
   if (process.argv.includes('--only=overload')) {
     step('I. overload');
@@ -41,10 +45,18 @@ try {
     const hookline = await runHookline(context, settings, 'unique');
     step('D. duplicate storm');
     const duplicates = await runHookline(context, settings, 'duplicates');
-    step('E. spike');
-    const spike = await runSpike(context, settings);
+    const spikeLoad = { rate: settings.spikeRate, seconds: settings.spikeSeconds };
+    step('E. spike, worker running');
+    const spike = await runWithWorker(context, { label: 'spike', ...spikeLoad });
+    step('En. spike, worker at lower priority');
+    const spikeNiced = await runWithWorker(context, { label: 'spike_niced', ...spikeLoad, workerNice: settings.workerNice });
     step('E′. naive at the spike rate');
-    const naiveSpike = await runNaive(context, settings, { rate: settings.spikeRate, seconds: settings.spikeSeconds });
+    const naiveSpike = await runNaive(context, settings, spikeLoad);
+    const steadyLoad = { rate: Math.round(hookline.rps / 2), seconds: settings.steadySeconds };
+    step('S. steady at half of C, worker running');
+    const steady = await runWithWorker(context, { label: 'steady', ...steadyLoad });
+    step('Sn. steady, worker at lower priority');
+    const steadyNiced = await runWithWorker(context, { label: 'steady_niced', ...steadyLoad, workerNice: settings.workerNice });
     step('F. worker drain');
     const processing = await drainWithWorker(context, settings);
     step('G. no-op worker drain');
@@ -64,13 +76,17 @@ try {
         postgres: await postgresVersion(),
         mode: quick ? 'quick' : 'full',
         date: new Date().toISOString(),
+        loadAverage: [loadAtStart, loadavg()[0] ?? 0],
       },
       ceiling,
       naive,
       hookline,
       duplicates,
       spike,
+      spikeNiced,
       naiveSpike,
+      steady,
+      steadyNiced,
       processing,
       noop,
       raw,

@@ -31,6 +31,8 @@ import { createIngesterMetrics, type IngesterMetrics } from './metrics.js';
 
 export type IngesterEnv = z.infer<typeof ingesterEnv>;
 
+const LISTEN_BACKLOG = 4096;
+
 export interface IngesterRoleDeps {
   readonly config: SourcesConfig;
   readonly logger: Logger;
@@ -110,7 +112,10 @@ export async function createIngesterRole(env: IngesterEnv, deps: IngesterRoleDep
         durabilityPolicy({ log, shutdown, requireNoEviction: env.HOOKLINE_REQUIRE_NOEVICTION }),
       );
       if (internal !== undefined) await internal.listen({ port: env.HOOKLINE_METRICS_PORT, host: env.HOST });
-      await app.listen({ port: env.PORT, host: env.HOST });
+      // A spike of senders opening connections at once must wait in the accept queue, not be
+      // dropped: past Node's default of 511 the kernel drops the SYN, and the sender retries it
+      // only after 1 s, then 3 s (the bench's 1 s ack tail). The kernel caps this at somaxconn.
+      await app.listen({ port: env.PORT, host: env.HOST, backlog: LISTEN_BACKLOG });
       log.info({ sources: [...deps.config.sources.keys()], tracing: tracing.enabled }, 'ingester ready');
     },
     close: closeInOrder(log, [

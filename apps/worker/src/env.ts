@@ -9,7 +9,7 @@ export const workerEnv = commonEnv
   .extend({
     PORT: z.coerce.number().int().min(0).max(65535).default(3002),
     HOST: z.string().default('0.0.0.0'),
-    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(100),
+    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
     HOOKLINE_BATCH_WAIT_MS: z.coerce.number().int().nonnegative().default(5),
     /** Forwarding sends in flight: mostly waiting on other services, so cheap. */
     FORWARD_CONCURRENCY: z.coerce.number().int().positive().default(20),

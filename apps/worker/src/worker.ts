@@ -16,8 +16,9 @@ export type EventWorker = Worker<EventJob, ProcessOutcome>;
 
 /** The events worker, not yet running (`run()` starts it). `close()` stops taking jobs and waits for active ones. */
 export function buildWorker(deps: WorkerDeps): EventWorker {
-  // Up to `concurrency` active jobs share one transaction: the batch size follows the load.
-  const batcher = createBatcher(deps, { maxBatch: deps.concurrency, maxWaitMs: deps.batchWaitMs ?? 5 });
+  // Up to half of the active jobs share one transaction, so that one batch gathers while the
+  // other commits: a worker waiting on its own commit with every job in it takes no new jobs.
+  const batcher = createBatcher(deps, { maxBatch: Math.ceil(deps.concurrency / 2), maxWaitMs: deps.batchWaitMs ?? 5 });
   const worker = new Worker<EventJob, ProcessOutcome>(
     EVENTS_QUEUE,
     toProcessor({ ...deps, batcher }),

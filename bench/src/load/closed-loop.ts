@@ -17,6 +17,7 @@ const nextId = eventIdSource(options.mode, randomUUID().slice(0, 8));
 // 15,000 per second is above what any scenario reaches on the machines this runs on.
 const deliveries = Array.from({ length: options.seconds * 15_000 }, () => signedDelivery(nextId()));
 let next = 0;
+const cpuAtStart = process.cpuUsage();
 
 const result = await autocannon({
   url: options.url,
@@ -33,6 +34,7 @@ const result = await autocannon({
   ],
 });
 
+const cpu = process.cpuUsage(cpuAtStart);
 report({
   requests: result.requests.total,
   seconds: result.duration,
@@ -41,4 +43,5 @@ report({
   p99: result.latency.p99,
   p999: result.latency.p99_9,
   errors: result.errors + result.timeouts + result.non2xx,
+  cpuMicros: cpu.user + cpu.system,
 });

@@ -2,7 +2,7 @@ import { freePort } from '@hookline/queue/testing';
 import type { Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
 import type { LoadResult } from '../load/load-result.js';
-import { cpuMicros, rssMiB, runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
+import { cpuMicros, rssMiB, runLoad, spawnRole, spawnTs, stop, waitForHttp } from '../processes.js';
 import { redisCpuMicros } from '../redis-info.js';
 
 export interface HookIngestResult extends LoadResult {
@@ -11,11 +11,13 @@ export interface HookIngestResult extends LoadResult {
   readonly ingesterRssMiB: number;
 }
 
-async function serve(path: string, env: Record<string, string>) {
+/** A bench server (TypeScript, from `bench/src/servers`) or the real ingester, listening. */
+async function serve(server: string, env: Record<string, string>) {
   const port = await freePort();
-  const child = spawnTs(path, { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const listen = { ...env, PORT: String(port), HOST: '127.0.0.1' };
+  const child = server === 'ingester' ? spawnRole('ingester', listen) : spawnTs(server, listen);
   const url = `http://127.0.0.1:${port}/webhooks/bench`;
-  await waitForHttp(path.includes('apps/') ? `http://127.0.0.1:${port}/healthz` : url);
+  await waitForHttp(server === 'ingester' ? `http://127.0.0.1:${port}/healthz` : url);
   return { child, url };
 }
 
@@ -50,7 +52,7 @@ export async function runHookline(
   mode: 'unique' | 'duplicates',
 ): Promise<HookIngestResult> {
   const prefix = context.prefix(`ingest-${mode}`);
-  const { child, url } = await serve('apps/ingester/src/main.ts', context.roleEnv('postgres://unused@127.0.0.1/none', prefix));
+  const { child, url } = await serve('ingester', context.roleEnv('postgres://unused@127.0.0.1/none', prefix));
   const pid = child.pid ?? 0;
   let peakRss = 0;
   const sampler = setInterval(() => {

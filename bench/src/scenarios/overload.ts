@@ -5,7 +5,7 @@ import { freePort } from '@hookline/queue/testing';
 import postgres from 'postgres';
 import type { Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
-import { runLoad, spawnTs, stop, waitForHttp } from '../processes.js';
+import { runLoad, spawnRole, stop, waitForHttp } from '../processes.js';
 
 export interface OverloadResult {
   /** Closed-loop rate of the same ingester: what "2×" is measured against. */
@@ -31,8 +31,8 @@ export interface OverloadResult {
 
 async function startIngester(context: BenchContext, prefix: string, maxInFlight: number) {
   const port = await freePort();
-  const child = spawnTs(
-    'apps/ingester/src/main.ts',
+  const child = spawnRole(
+    'ingester',
     context.roleEnv('postgres://unused@127.0.0.1/none', prefix, {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -83,7 +83,7 @@ export async function runOverload(context: BenchContext, profile: Profile): Prom
   }
 
   // Drained after the load, so the worker's CPU does not count against the ingester's.
-  const worker = spawnTs('apps/worker/src/main.ts', context.roleEnv(databaseUrl, prefix, { PORT: '0' }));
+  const worker = spawnRole('worker', context.roleEnv(databaseUrl, prefix, { PORT: '0' }));
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const accepted = JSON.parse(readFileSync(acceptedFile, 'utf8')) as string[];

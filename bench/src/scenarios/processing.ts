@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { BENCH_SOURCE, type Profile } from '../bench-config.js';
 import type { BenchContext } from '../context.js';
-import { rssMiB, spawnTs, stop } from '../processes.js';
-import { redisUsedMemory } from '../redis-info.js';
+import { cpuMicros, rssMiB, spawnRole, spawnTs, stop } from '../processes.js';
+import { redisCpuMicros, redisUsedMemory } from '../redis-info.js';
 import { eventBody } from '../signed-request.js';
 
 const CHUNK = 1000;
@@ -53,17 +53,31 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
+/** CPU per event drained, in microseconds, by process: what bounds a drain on a machine's cores. */
+export interface DrainCpu {
+  readonly worker: number;
+  readonly redis: number;
+  /** The worker's own Postgres sessions (F only). */
+  readonly postgres: number;
+}
+
 export interface DrainResult {
   readonly eventsPerSecond: number;
   readonly seconds: number;
   readonly workerRssMiB: number;
+  readonly cpuMicrosPerEvent: DrainCpu;
+}
+
+export interface WorkerDrainResult extends DrainResult {
+  /** From starting the worker process to its first committed event. */
+  readonly firstRowSeconds: number;
 }
 
 /** F: the real worker drains the backlog into Postgres. */
 export async function drainWithWorker(
   context: BenchContext,
   profile: Profile,
-): Promise<DrainResult & { redisBytesPer10k: number }> {
+): Promise<WorkerDrainResult & { redisBytesPer10k: number }> {
   const databaseUrl = await context.database('process');
   const prefix = context.prefix('process');
   const redisBytesPer10k = await fillBacklog(context, prefix, profile.backlog);
@@ -82,28 +96,48 @@ export async function drainInto(
   env: Record<string, string>,
   /** Runs once the backlog is drained, before the worker stops: for work the worker does besides. */
   afterDrain: () => Promise<void> = async () => {},
-): Promise<DrainResult> {
+): Promise<WorkerDrainResult> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const since = new Date(Date.now() - 60 * 60_000).toISOString();
+  const redisBefore = await redisCpuMicros(context.redis);
   const started = performance.now();
-  const worker = spawnTs('apps/worker/src/main.ts', context.roleEnv(databaseUrl, prefix, { PORT: '0', ...env }));
+  const startedAt = Date.now();
+  const worker = spawnRole('worker', context.roleEnv(databaseUrl, prefix, { PORT: '0', ...env }));
   let peakRss = 0;
   const sampler = setInterval(() => {
     if (worker.pid) peakRss = Math.max(peakRss, rssMiB(worker.pid));
   }, 250);
+  const queue = createEventQueue(context.redis, { prefix });
   try {
+    // Watched in Redis, as G is: counting rows every 100 ms would load the Postgres under test.
+    await until(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((count) => count === 0);
+    }, 15 * 60_000);
     await until(async () => {
       const [row] = await sql<{ n: number }[]>`
         select count(*)::int as n from webhook_event_rows
         where source = ${BENCH_SOURCE} and received_at > ${since} and processed_at is not null`;
       return (row?.n ?? 0) >= profile.backlog;
-    }, 15 * 60_000);
+    }, 60_000);
     const seconds = (performance.now() - started) / 1000;
+    const [first] = await sql<{ at: Date | null }[]>`
+      select min(processed_at) as at from webhook_event_rows where source = ${BENCH_SOURCE} and received_at > ${since}`;
+    const firstRowSeconds = ((first?.at?.getTime() ?? startedAt) - startedAt) / 1000;
+    // Read before the worker stops: its Postgres sessions end with it.
+    const sessions = await sql<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = current_database() and application_name = 'hookline-worker'`;
+    const cpuMicrosPerEvent = {
+      worker: cpuMicros(worker.pid ?? 0) / profile.backlog,
+      redis: ((await redisCpuMicros(context.redis)) - redisBefore) / profile.backlog,
+      postgres: sessions.reduce((sum, { pid }) => sum + cpuMicros(pid), 0) / profile.backlog,
+    };
     await afterDrain();
-    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss };
+    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: peakRss, firstRowSeconds, cpuMicrosPerEvent };
   } finally {
     clearInterval(sampler);
     await stop(worker);
+    await queue.close();
     await sql.end();
   }
 }
@@ -113,15 +147,27 @@ export async function drainWithNoopWorker(context: BenchContext, profile: Profil
   const prefix = context.prefix('noop');
   await fillBacklog(context, prefix, profile.backlog);
   const queue = createEventQueue(context.redis, { prefix });
+  const redisBefore = await redisCpuMicros(context.redis);
   const started = performance.now();
-  const worker = spawnTs('bench/src/servers/noop-worker.ts', { HOOKLINE_QUEUE_PREFIX: prefix, REDIS_URL: context.redisUrl });
+  // As many jobs in flight as the real worker's default: with fewer (20 until 2026-11-29) G waits
+  // on Redis round trips, and F/G flattered F.
+  const worker = spawnTs('bench/src/servers/noop-worker.ts', {
+    HOOKLINE_QUEUE_PREFIX: prefix,
+    REDIS_URL: context.redisUrl,
+    WORKER_CONCURRENCY: '200',
+  });
   try {
     await until(async () => {
       const counts = await queue.getJobCounts('waiting', 'active');
       return counts.waiting === 0 && counts.active === 0;
     }, 15 * 60_000);
     const seconds = (performance.now() - started) / 1000;
-    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: 0 };
+    const cpuMicrosPerEvent = {
+      worker: cpuMicros(worker.pid ?? 0) / profile.backlog,
+      redis: ((await redisCpuMicros(context.redis)) - redisBefore) / profile.backlog,
+      postgres: 0,
+    };
+    return { eventsPerSecond: profile.backlog / seconds, seconds, workerRssMiB: 0, cpuMicrosPerEvent };
   } finally {
     await stop(worker);
     await queue.close();

@@ -83,6 +83,17 @@ describe('batching', () => {
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(3);
     for (const id of ['b1', 'b7']) expect((await queue.getJob(`orders/batch-${id}`))?.data.eventId).toBe(`batch-${id}`);
   });
+
+  it('answers deliveries that arrive while an earlier batch awaits Redis, each on its own', async () => {
+    const enqueuer = createEnqueuer(queue, connection, { maxInFlight: 1 });
+    const first = ['w1', 'w2', 'w1'].map((id) => enqueuer.enqueue(event(`wave-${id}`)));
+    // The first batch is written on the next turn; these arrive while it awaits Redis.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = ['w2', 'w3', 'w3'].map((id) => enqueuer.enqueue(event(`wave-${id}`)));
+    expect(await Promise.all(first)).toEqual(['accepted', 'accepted', 'duplicate']);
+    expect(await Promise.all(second)).toEqual(['duplicate', 'accepted', 'duplicate']);
+    expect((await queue.getJob('orders/wave-w3'))?.data.eventId).toBe('wave-w3');
+  });
 });
 
 describe('replay guard', () => {
@@ -112,6 +123,19 @@ describe('replay guard', () => {
       Array.from({ length: 8 }, (_, index) => enqueuer.enqueue(bodyEvent(`g-e${index}`), mark('ee'))),
     );
     expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1);
+  });
+
+  it('answers guarded and unguarded deliveries of one batch each on its own', async () => {
+    const enqueuer = createEnqueuer(queue, connection);
+    const outcomes = await Promise.all([
+      enqueuer.enqueue(bodyEvent('g-m1'), mark('mm')),
+      enqueuer.enqueue(event('plain-m1')),
+      enqueuer.enqueue(bodyEvent('g-m2'), mark('mm')),
+      enqueuer.enqueue(event('plain-m1')),
+    ]);
+    expect(outcomes).toEqual(['accepted', 'accepted', 'duplicate', 'duplicate']);
+    expect(await queue.getJob('guarded/g-m2')).toBeUndefined();
+    expect((await queue.getJob('orders/plain-m1'))?.data.eventId).toBe('plain-m1');
   });
 
   it('keeps bodies of different sources apart', async () => {

@@ -1,5 +1,6 @@
 import { HttpError, RETRY_AFTER_SECONDS, type ReplayMark, toJobId } from '@hookline/core';
-import type { Redis, Result } from 'ioredis';
+import { type IRedisTransaction, Job, type RedisClient } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { EventJob } from './event-job.js';
 import type { EventQueue } from './event-queue.js';
 
@@ -36,6 +37,11 @@ export interface EnqueuerOptions {
   readonly timeoutMs?: number;
   /** Most deliveries written to Redis in one round trip. */
   readonly maxBatch?: number;
+  /**
+   * Batches written to Redis and not yet answered, at most. Deliveries arriving meanwhile wait
+   * and go together in the next batch, so the busier the ingester the larger its batches.
+   */
+  readonly maxInFlight?: number;
 }
 
 /*
@@ -72,12 +78,8 @@ for i, key in ipairs(KEYS) do
 end
 return verdicts`;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    hooklineMarkFirstDeliveries(numberOfKeys: number, ...jobKeys: string[]): Result<number[], Context>;
-    hooklineGuardReplays(numberOfKeys: number, ...keysThenArguments: string[]): Result<number[], Context>;
-  }
-}
+const MARK = 'hooklineMarkFirstDeliveries';
+const GUARD = 'hooklineGuardReplays';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -91,73 +93,143 @@ interface Pending {
   readonly event: EventJob;
   readonly jobId: string;
   readonly replayMark: ReplayMark | undefined;
+  /** When `enqueue` was called (`performance.now()`): the timeout counts from here. */
+  readonly since: number;
   resolve(outcome: EnqueueOutcome): void;
   reject(error: Error): void;
 }
 
+type Reply = [Error | null, unknown];
+
+/** What became of one delivery: its outcome, or why Redis did not take it. */
+type Settled = EnqueueOutcome | Error;
+
 /**
  * Enqueues verified events with jobId = dedupe key, failing fast when Redis is unavailable.
- * Deliveries that arrive in the same turn of the event loop are added together: one
- * `addBulk` (one MULTI) and one marking script per batch instead of two round trips per
- * delivery. Each delivery is answered only after its own batch is durable. A batch holding
- * replay-guarded deliveries takes one more round trip, before the add, for the guard.
+ * Deliveries are written in batches, each batch ONE pipeline: every job's add, then one
+ * script marking first deliveries (Redis runs a connection's commands in order, so the mark
+ * sees every add of its batch). While `maxInFlight` batches await Redis, new deliveries
+ * gather for the next one. Each delivery is answered only after its own add is durable. A
+ * batch holding replay-guarded deliveries puts the guard in the same pipeline and adds the
+ * deliveries it let through in a second one: the guard decides whether they are added at all.
  */
 export function createEnqueuer(queue: EventQueue, connection: Redis, options: EnqueuerOptions = {}): Enqueuer {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const maxBatch = options.maxBatch ?? 64;
-  connection.defineCommand('hooklineMarkFirstDeliveries', { lua: MARK_FIRST_DELIVERIES });
-  connection.defineCommand('hooklineGuardReplays', { lua: GUARD_REPLAYS });
+  const maxBatch = options.maxBatch ?? 256;
+  const maxInFlight = options.maxInFlight ?? 1;
+  connection.defineCommand(MARK, { lua: MARK_FIRST_DELIVERIES });
+  connection.defineCommand(GUARD, { lua: GUARD_REPLAYS });
+  const jobOptions = queue.defaultJobOptions;
   let pending: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
 
-  /** The deliveries of the batch that are replays of another event's body. */
-  async function findReplays(batch: Pending[]): Promise<Set<Pending>> {
+  async function exec(pipeline: IRedisTransaction): Promise<Reply[]> {
+    const replies = await pipeline.exec();
+    if (replies === null) throw new Error('the pipeline was discarded');
+    return replies;
+  }
+
+  /**
+   * One pipeline: `guard` first when given, then each item's add and one mark over them all.
+   * Records each item's outcome in `settled`; answers the guard's verdicts.
+   */
+  async function addAndMark(
+    client: RedisClient,
+    items: readonly Pending[],
+    settled: Map<Pending, Settled>,
+    guard?: readonly (string | number)[],
+  ): Promise<number[]> {
+    const pipeline = client.pipeline();
+    if (guard) pipeline.runCommand(GUARD, [...guard]);
+    const added = items.map(({ event, jobId }) =>
+      new Job<EventJob>(queue, event.source, event, { ...jobOptions, jobId }, jobId).addJob(pipeline),
+    );
+    if (items.length > 0) pipeline.runCommand(MARK, [items.length, ...items.map(({ jobId }) => queue.toKey(jobId))]);
+    const replies = await exec(pipeline);
+    await Promise.all(added);
+    const offset = guard ? 1 : 0;
+    const [markError, marks] = replies[offset + items.length] ?? [null, []];
+    items.forEach((item, index) => {
+      const [addError] = replies[offset + index] ?? [new Error('no reply to the add')];
+      settled.set(item, addError ?? markError ?? ((marks as number[])[index] === 0 ? 'duplicate' : 'accepted'));
+    });
+    if (!guard) return [];
+    const [guardError, verdicts] = replies[0] ?? [new Error('no reply to the guard')];
+    if (guardError) throw guardError;
+    return verdicts as number[];
+  }
+
+  /** The replay guard's arguments for `items`: keys (source + body digest), then id and window per key. */
+  function guardArguments(items: readonly Pending[]): (string | number)[] {
+    const keys = items.map(({ event, replayMark }) => `${queue.toKey('replay-guard')}:${event.source}:${replayMark?.digest}`);
+    const windows = items.flatMap(({ event, replayMark }) => [event.eventId, String(replayMark?.windowSeconds)]);
+    return [keys.length, ...keys, ...windows];
+  }
+
+  async function write(batch: readonly Pending[]): Promise<Settled[]> {
+    const client = await queue.getBackend().client;
+    const settled = new Map<Pending, Settled>();
     const guarded = batch.filter((item) => item.replayMark !== undefined);
-    if (guarded.length === 0) return new Set();
-    const keys = guarded.map(({ event, replayMark }) => `${queue.toKey('replay-guard')}:${event.source}:${replayMark?.digest}`);
-    const windows = guarded.flatMap(({ event, replayMark }) => [event.eventId, String(replayMark?.windowSeconds)]);
-    const verdicts = await connection.hooklineGuardReplays(keys.length, ...keys, ...windows);
-    return new Set(guarded.filter((_item, index) => verdicts[index] === 0));
+    const plain = batch.filter((item) => item.replayMark === undefined);
+    const verdicts = await addAndMark(client, plain, settled, guarded.length > 0 ? guardArguments(guarded) : undefined);
+    const passed: Pending[] = [];
+    guarded.forEach((item, index) => {
+      if (verdicts[index] === 0) settled.set(item, 'duplicate');
+      else passed.push(item);
+    });
+    if (passed.length > 0) await addAndMark(client, passed, settled);
+    return batch.map((item) => settled.get(item) ?? new Error('no outcome'));
   }
 
-  async function addAndMark(batch: Pending[]): Promise<EnqueueOutcome[]> {
-    const replays = await findReplays(batch);
-    const fresh = batch.filter((item) => !replays.has(item));
-    if (fresh.length === 0) return batch.map(() => 'duplicate');
-    await queue.addBulk(fresh.map(({ event, jobId }) => ({ name: event.source, data: event, opts: { jobId } })));
-    const keys = fresh.map(({ jobId }) => queue.toKey(jobId));
-    const marks = await connection.hooklineMarkFirstDeliveries(keys.length, ...keys);
-    const outcomes = new Map(fresh.map((item, index) => [item, marks[index] === 0 ? 'duplicate' : 'accepted'] as const));
-    return batch.map((item) => outcomes.get(item) ?? 'duplicate');
-  }
-
-  async function flush(batch: Pending[]): Promise<void> {
+  async function flush(batch: readonly Pending[]): Promise<void> {
+    const left = timeoutMs - (performance.now() - (batch[0] as Pending).since);
     try {
-      const outcomes = await withTimeout(addAndMark(batch), timeoutMs);
+      if (left <= 0) throw new QueueUnavailableError(`Redis did not answer within ${timeoutMs} ms`);
+      const outcomes = await withTimeout(write(batch), left);
       batch.forEach((item, index) => {
-        item.resolve(outcomes[index] ?? 'accepted');
+        const outcome = outcomes[index] as Settled;
+        if (outcome instanceof Error) item.reject(unavailable(outcome));
+        else item.resolve(outcome);
       });
     } catch (error) {
-      const failure =
-        error instanceof QueueUnavailableError
-          ? error
-          : new QueueUnavailableError(`enqueue failed: ${(error as Error).message}`, { cause: error });
+      const failure = unavailable(error as Error);
       for (const item of batch) item.reject(failure);
     }
   }
 
   function drain(): void {
-    while (pending.length > 0) {
-      const batch = pending.slice(0, maxBatch);
-      pending = pending.slice(maxBatch);
-      void flush(batch);
+    scheduled = false;
+    while (pending.length > 0 && inFlight < maxInFlight) {
+      const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+      pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
+      inFlight++;
+      void flush(batch).finally(() => {
+        inFlight--;
+        schedule();
+      });
     }
+  }
+
+  // After the current I/O phase, so that every delivery read in it joins the batch.
+  function schedule(): void {
+    if (scheduled || pending.length === 0 || inFlight >= maxInFlight) return;
+    scheduled = true;
+    setImmediate(drain);
   }
 
   return {
     enqueue(event, replayMark) {
       return new Promise<EnqueueOutcome>((resolve, reject) => {
-        if (pending.length === 0) setImmediate(drain);
-        pending.push({ event, jobId: toJobId(event.source, event.eventId), replayMark, resolve, reject });
+        pending.push({
+          event,
+          jobId: toJobId(event.source, event.eventId),
+          replayMark,
+          since: performance.now(),
+          resolve,
+          reject,
+        });
+        schedule();
       });
     },
     async isReady() {
@@ -168,4 +240,10 @@ export function createEnqueuer(queue: EventQueue, connection: Redis, options: En
       }
     },
   };
+}
+
+function unavailable(error: Error): QueueUnavailableError {
+  return error instanceof QueueUnavailableError
+    ? error
+    : new QueueUnavailableError(`enqueue failed: ${error.message}`, { cause: error });
 }

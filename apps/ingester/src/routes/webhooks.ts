@@ -110,7 +110,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   }
 
   // Shedding first: it is the cheapest answer, and the one that must stay cheap under a flood.
-  const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), unverifiedCheck];
+  // Without a limited source the limiters would only allow every delivery, two async calls each.
+  const anyLimited = [...options.config.sources.values()].some((source) => source.rateLimit !== undefined);
+  const onRequest = [inFlightLimit(options.maxInFlight, metrics.inFlight), ...(anyLimited ? [unverifiedCheck] : [])];
   const { tracing } = options;
   app.post<{ Params: { source: string } }>(ROUTE, { onRequest }, async (request, reply) => {
     const source = options.config.sources.get(request.params.source);
@@ -134,13 +136,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       );
       // A 401 is a failed verification: what a stranger without the secret gets.
       const verified = prepared.ok || prepared.status !== 401;
-      const limit = await (verified ? verifiedLimit : unverifiedLimit)(request);
+      const limit = source.rateLimit === undefined ? undefined : await (verified ? verifiedLimit : unverifiedLimit)(request);
       if (!prepared.ok) {
         span.setAttribute(SPAN_ATTRIBUTES.outcome, prepared.code);
         request.log.info({ source: source.name, reason: prepared.code }, 'delivery rejected');
         throw new HttpError(prepared.status, prepared.code, prepared.message);
       }
-      if (!limit.isAllowed && limit.isExceeded) {
+      if (limit !== undefined && !limit.isAllowed && limit.isExceeded) {
         refuse(reply, limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
       }
       metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
