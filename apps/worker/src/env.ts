@@ -21,6 +21,11 @@ export const workerEnv = commonEnv
       .default(10 * 60 * 1000),
     HOOKLINE_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
     HOOKLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(30_000),
+    /**
+     * Most Postgres connections the worker opens. Jobs beyond it wait for a connection rather than
+     * fail: Postgres refuses clients past `max_connections` (100 by default), shared by every replica.
+     */
+    HOOKLINE_DB_POOL_SIZE: z.coerce.number().int().min(4).default(60),
     /** Minutes between retention passes (one per interval across every replica); 0: none scheduled. */
     HOOKLINE_RETENTION_EVERY_MINUTES: z.coerce.number().int().nonnegative().default(60),
     /** Rows per retention statement: each is one short transaction. */

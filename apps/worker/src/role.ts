@@ -84,10 +84,11 @@ export async function createWorkerRole(env: WorkerEnv, deps: WorkerRoleDeps): Pr
   const log = withSourceRedaction(deps.logger, deps.config);
   // Before any connection opens: horizons that contradict each other stop the worker.
   const retentionSettings = loadRetentionSettings(deps.config, env);
-  // One connection per concurrent job of either worker, plus one each for health checks, the
-  // sweeper and reconciliation, and two for a retention pass (its lock and its statements).
+  // At most one connection per concurrent job of either worker, plus one each for health checks,
+  // the sweeper and reconciliation, and two for a retention pass (its lock and its statements);
+  // capped, since plain events share transactions and Postgres refuses clients past its limit.
   const database = createDatabase(env.DATABASE_URL, {
-    maxConnections: env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 5,
+    maxConnections: Math.min(env.WORKER_CONCURRENCY + env.FORWARD_CONCURRENCY + 5, env.HOOKLINE_DB_POOL_SIZE),
     applicationName: 'hookline-worker',
   });
   const connection = createWorkerConnection(env.REDIS_URL);
