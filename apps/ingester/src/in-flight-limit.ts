@@ -1,11 +1,21 @@
 import { RETRY_AFTER_SECONDS } from '@hookline/core';
-import { type ContractError, sendError } from '@hookline/runtime';
+import { type ContractError, errorBody } from '@hookline/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gauge } from 'prom-client';
 
 /** 503 `overloaded` with `Retry-After`: the delivery was not taken, the sender should retry. */
 export function overloadedError(message: string): ContractError {
   return { statusCode: 503, code: 'overloaded', message, retryAfterSeconds: RETRY_AFTER_SECONDS };
+}
+
+/**
+ * Readies a shed answer — its outcome for the metrics, the status and `Retry-After` — and
+ * returns its body, for the two ways a delivery is shed (in-flight limit, event-loop lag).
+ */
+export function shedAnswer(request: FastifyRequest, reply: FastifyReply, error: ContractError) {
+  request.outcome = error.code;
+  reply.status(error.statusCode).header('retry-after', String(error.retryAfterSeconds));
+  return errorBody(error.code, error.message);
 }
 
 /**
@@ -24,10 +34,7 @@ export function inFlightLimit(
   let inFlight = 0;
   const overloaded = overloadedError(`more than ${max} deliveries in progress; retry later`);
   return async (request, reply) => {
-    if (inFlight >= max) {
-      request.outcome = overloaded.code;
-      return sendError(reply, overloaded);
-    }
+    if (inFlight >= max) return reply.send(shedAnswer(request, reply, overloaded));
     gauge.set(++inFlight);
     // `close` fires once, whether the answer was sent or the sender went away mid-request.
     reply.raw.once('close', () => {

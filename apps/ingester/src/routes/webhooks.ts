@@ -2,10 +2,10 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { HttpError, prepareEvent, type SourcesConfig } from '@hookline/core';
 import type { Enqueuer } from '@hookline/queue';
-import { errorBody, inSpan, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
+import { inSpan, SPAN_ATTRIBUTES, type Tracing } from '@hookline/runtime';
 import { SpanKind } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { inFlightLimit, overloadedError } from '../in-flight-limit.js';
+import { inFlightLimit, overloadedError, shedAnswer } from '../in-flight-limit.js';
 import type { IngesterMetrics } from '../metrics.js';
 import { SourceWindowStore } from '../rate-limit-store.js';
 
@@ -97,11 +97,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     // The plugin sends what this returns as the body (its typings say void; undefined would let
     // the delivery through). Not thrown: the error handler logs every 5xx, and a shed answer
     // must stay cheap.
-    const answerShed = (request: FastifyRequest, reply: FastifyReply) => {
-      request.outcome = shed.code;
-      reply.status(shed.statusCode).header('retry-after', String(shed.retryAfterSeconds));
-      return errorBody(shed.code, shed.message);
-    };
+    const answerShed = (request: FastifyRequest, reply: FastifyReply) => shedAnswer(request, reply, shed);
     await app.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
       sampleInterval: 100,
