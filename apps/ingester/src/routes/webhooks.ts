@@ -35,9 +35,8 @@ function addressedUrl(request: FastifyRequest, publicUrl: string | undefined): s
   return query < 0 ? publicUrl : `${publicUrl}${request.url.slice(query)}`;
 }
 
-function refuse(reply: FastifyReply, ttlSeconds: number, message: string): never {
-  reply.header('retry-after', String(Math.max(1, ttlSeconds)));
-  throw new HttpError(429, 'rate_limited', message);
+function refuse(ttlSeconds: number, message: string): never {
+  throw new HttpError(429, 'rate_limited', message, { retryAfterSeconds: Math.max(1, ttlSeconds) });
 }
 
 /** `POST /webhooks/:source`: verify, extract, enqueue, acknowledge. */
@@ -82,10 +81,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   });
 
-  const unverifiedCheck = async (request: FastifyRequest, reply: FastifyReply) => {
+  const unverifiedCheck = async (request: FastifyRequest) => {
     const limit = await unverifiedLimit(request, { increment: false });
     if (!limit.isAllowed && limit.remaining === 0) {
-      refuse(reply, limit.ttlInSeconds, `more than ${limit.max} unverified deliveries from this address; retry later`);
+      refuse(limit.ttlInSeconds, `more than ${limit.max} unverified deliveries from this address; retry later`);
     }
   };
 
@@ -139,7 +138,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         throw new HttpError(prepared.status, prepared.code, prepared.message);
       }
       if (limit !== undefined && !limit.isAllowed && limit.isExceeded) {
-        refuse(reply, limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
+        refuse(limit.ttlInSeconds, `more than ${limit.max} deliveries in ${limit.timeWindow / 1000} s; retry later`);
       }
       metrics.signatureMatches.inc({ source: source.name, secret_index: String(prepared.secretIndex) });
       if (prepared.kind === 'handshake') {
